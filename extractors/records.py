@@ -1,0 +1,185 @@
+"""Records the recognizers produce: every value carries its provenance.
+
+These mirror the export contract (``spec/EXPORT.md``). Amounts are ``Decimal``
+yuan, percentages ``Decimal`` percent. ``field_provenance`` maps a field name
+to the Provenance of the text it was read from; a field whose value is not
+``None`` must have an entry (``check_provenance`` enforces it) — a number that
+cannot say where it came from does not reach the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+from extractors.layout import Provenance
+
+
+@dataclass
+class Match:
+    """How a raw name was mapped to a canonical one."""
+
+    method: str = "none"  # code | exact | alias | fuzzy | review | none
+    score: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "score": round(float(self.score), 1)}
+
+
+@dataclass
+class Fact:
+    key: str  # from spec/facts.csv, optionally with .change/.change_pct/.share_pct/.budget_pct
+    value: Decimal
+    unit: str  # yuan | count | score | pct
+    provenance: Provenance
+
+    @property
+    def field_provenance(self) -> dict[str, Provenance]:
+        return {"value": self.provenance}
+
+
+@dataclass
+class BudgetLine:
+    subject_raw: str
+    fund: str  # general_budget | government_fund | state_capital | all_sources
+    measure: str  # actual | budget | adjusted_budget
+    component: str  # total | basic | project | personnel | public
+    amount: Decimal
+    provenance: Provenance  # of the amount
+    subject_code: str | None = None
+    subject_name: str | None = None
+    budget_pct: Decimal | None = None
+    match: Match = field(default_factory=Match)
+    # the code as printed, when the source prints one (tables do, narrative doesn't)
+    code_raw: str | None = None
+    field_provenance: dict[str, Provenance] = field(default_factory=dict)
+
+
+@dataclass
+class Indicator:
+    name: str
+    level1_raw: str | None
+    level2_raw: str | None
+    provenance: Provenance  # of the 三级指标 name cell
+    level1: str | None = None
+    level2: str | None = None
+    name_canonical: str | None = None
+    operator: str | None = None
+    target: str | None = None
+    unit: str | None = None
+    actual: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    shortfall_reason: str | None = None
+    match: Match = field(default_factory=Match)
+    level_match: Match = field(default_factory=Match)
+    field_provenance: dict[str, Provenance] = field(default_factory=dict)
+
+
+@dataclass
+class Project:
+    name: str
+    provenance: Provenance  # of the project's header (name) cell
+    code: str | None = None
+    department: str | None = None
+    implementer: str | None = None
+    budget_initial: Decimal | None = None
+    budget_adjusted: Decimal | None = None
+    executed: Decimal | None = None
+    execution_rate: Decimal | None = None
+    execution_weight: Decimal | None = None
+    execution_score: Decimal | None = None
+    total_score: Decimal | None = None
+    goal: str | None = None
+    conclusion: str | None = None
+    problems: str | None = None
+    improvements: str | None = None
+    source: str = "self_evaluation"  # self_evaluation (绩效自评表) | evaluation_report (专项绩效评价报告)
+    indicators: list[Indicator] = field(default_factory=list)
+    # budget rows of the 预算执行情况 block: 总额, 其中：财政资金, … (yuan)
+    funding: list["FundingRow"] = field(default_factory=list)
+    field_provenance: dict[str, Provenance] = field(default_factory=dict)
+
+
+@dataclass
+class FundingRow:
+    source: str  # as written: 总额, 其中：财政资金, 财政专户管理资金, 单位资金, 其他资金
+    budget_initial: Decimal | None
+    budget_adjusted: Decimal | None
+    executed: Decimal | None
+    execution_rate: Decimal | None
+    field_provenance: dict[str, Provenance] = field(default_factory=dict)
+
+
+Record = Union[Fact, BudgetLine, Project, Indicator]
+
+
+@dataclass
+class Finding:
+    """Something that did not add up, or could not be read as a value.
+
+    ``records`` are the records involved (turned into JSON pointers on
+    export); ``evidence`` the source places involved when no record exists
+    (a placeholder is never a record: it has no value).
+    """
+
+    rule: str
+    severity: str  # error | warning | info
+    message: str
+    records: list[Record] = field(default_factory=list)
+    evidence: list[Provenance] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[int]:
+        pages = {p.page for p in self.evidence if p.page}
+        for rec in self.records:
+            pages.update(p.page for p in rec.field_provenance.values() if p.page)
+            if getattr(rec, "provenance", None) is not None and rec.provenance.page:
+                pages.add(rec.provenance.page)
+        return sorted(pages)
+
+
+@dataclass
+class DocumentInfo:
+    """What the recognizers learn about the document itself."""
+
+    organization: str | None = None
+    region: str | None = None
+    fiscal_year: int | None = None
+    kind: str | None = None  # final_accounts | budget | performance_report
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+
+
+@dataclass
+class RecognizedTable:
+    """A table a recognizer understood, by kind (for surveys and 'missing table' checks)."""
+
+    kind: str  # e.g. 支出决算表, 一般公共预算财政拨款支出决算表, 绩效自评表
+    table_index: int
+    pages: list[int] = field(default_factory=list)
+    title: str | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything recognized in one document, before storage."""
+
+    info: DocumentInfo
+    facts: list[Fact] = field(default_factory=list)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    tables: list[RecognizedTable] = field(default_factory=list)
+
+
+def check_provenance(record: Record) -> list[str]:
+    """Names of non-null value fields that have no provenance (should be none)."""
+    missing: list[str] = []
+    fp = record.field_provenance
+    for name in ("amount", "budget_pct", "value", "budget_initial", "budget_adjusted",
+                 "executed", "execution_rate", "execution_weight", "execution_score",
+                 "total_score", "weight", "score", "target", "actual"):
+        if getattr(record, name, None) is not None and name not in fp and name not in ("amount", "value"):
+            missing.append(name)
+    return missing

@@ -1,0 +1,219 @@
+"""``disclosures`` — a thin command line over the library functions.
+
+Each command parses its arguments, calls the function of the same purpose in
+``flows.pipeline`` / ``db``, and prints. Library errors become one
+``Error: …`` line on stderr; bad input exits with 2 (the export contract),
+other failures with 1.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from extractors.errors import BadInput
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Chinese budget disclosures (部门预算/决算, 绩效自评表) into a SQL database, "
+                       "with the source of every number.")
+err = Console(stderr=True)
+out = Console()
+
+DbOption = typer.Option(None, "--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db")
+JsonOption = typer.Option(None, "--json", help="Write the disclosures/1 JSON export to OUT ('-' for stdout)")
+
+
+class ExitCode:
+    OK = 0
+    FAILED = 1
+    BAD_INPUT = 2
+
+
+def fail(message: str, code: int) -> None:
+    err.print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def write_json(data: dict, target: str) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if target == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def print_outcome(outcome) -> None:
+    c = outcome.counts
+    err.print(f"loaded {outcome.file_name}: {c.get('facts', 0)} facts, {c.get('budget_lines', 0)} budget lines, "
+              f"{c.get('projects', 0)} projects ({c.get('indicators', 0)} indicators), "
+              f"{c.get('findings', 0)} findings — document {outcome.document_id}, run {outcome.run_id}, "
+              f"sha256 {outcome.sha256[:12]}…, {outcome.seconds:.2f} s", markup=False, highlight=False, soft_wrap=True)
+
+
+def run_one(path: Path, db: str | None, use_prefect: bool, source_url: str | None = None):
+    from flows.process import process_document
+
+    if use_prefect or os.environ.get("PREFECT_API_URL"):
+        result = process_document(str(path), db, source_url)
+    else:
+        result = process_document.fn(str(path), db, source_url)
+    from flows.pipeline import Outcome
+
+    return Outcome(**result)
+
+
+def guarded(action):
+    """Run ``action`` turning library exceptions into one line and an exit code."""
+    from db.export import NotFound
+    from db.query import QueryError
+    from flows.pipeline import StageError
+
+    try:
+        return action()
+    except BadInput as exc:
+        fail(str(exc), ExitCode.BAD_INPUT)
+    except (NotFound, QueryError) as exc:
+        fail(str(exc), ExitCode.BAD_INPUT)
+    except StageError as exc:
+        fail(str(exc), ExitCode.FAILED)
+
+
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., help="A PDF or DOCX disclosure"),
+    db: Optional[str] = DbOption,
+    json_out: Optional[str] = JsonOption,
+    prefect: bool = typer.Option(False, "--prefect", help="Run as a tracked Prefect flow run (starts or uses a Prefect API)"),
+) -> None:
+    """Extract one local file into the database (and optionally print its JSON export)."""
+    if not file.is_file():
+        fail(f"{file}: no such file", ExitCode.BAD_INPUT)
+    outcome = guarded(lambda: run_one(file, db, prefect))
+    print_outcome(outcome)
+    if json_out:
+        from db.engine import get_engine
+        from db.export import export_document
+
+        write_json(export_document(get_engine(db), outcome.sha256), json_out)
+
+
+@app.command()
+def export(
+    doc: str = typer.Argument(..., help="Document id or sha256 (a unique prefix of at least 8 hex digits)"),
+    db: Optional[str] = DbOption,
+    json_out: str = typer.Option("-", "--json", help="Output file, '-' for stdout"),
+) -> None:
+    """Print a stored document as the disclosures/1 JSON contract."""
+    from db.engine import get_engine
+    from db.export import export_document
+
+    data = guarded(lambda: export_document(get_engine(db), doc))
+    write_json(data, json_out)
+
+
+@app.command()
+def reprocess(
+    doc: str = typer.Argument(..., help="Document id or sha256 of a stored document"),
+    db: Optional[str] = DbOption,
+    raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
+) -> None:
+    """Re-extract a stored document from its kept original bytes, replacing its rows atomically."""
+    from db.engine import get_engine
+    from db.export import export_document
+    from flows import rawstore
+    from flows.pipeline import process_file
+
+    def run():
+        meta = export_document(get_engine(db), doc)["document"]
+        raw = rawstore.find(meta["sha256"], raw_dir)
+        if raw is None:
+            raise BadInput(f"document {doc}: original file {meta['sha256'][:12]}… is not in the raw store "
+                           f"{rawstore.root_dir(raw_dir)}")
+        return process_file(raw, db, meta["source_url"], raw_dir)
+
+    print_outcome(guarded(run))
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="One read-only SELECT (or WITH … SELECT) statement"),
+    db: Optional[str] = DbOption,
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table"),
+) -> None:
+    """Run a read-only SQL query against the database."""
+    from db.engine import get_engine
+    from db.query import run_readonly
+
+    columns, rows = guarded(lambda: run_readonly(get_engine(db), sql))
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    table = RichTable()
+    for column in columns:
+        table.add_column(str(column))
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+SURVEY_SUFFIXES = (".pdf", ".docx")
+
+
+@app.command()
+def survey(
+    directory: Path = typer.Argument(..., help="A folder of disclosures (searched recursively)"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Process every PDF/DOCX under a folder and print what each yielded, with totals."""
+    from rich.progress import track
+
+    from flows.pipeline import StageError, process_file
+
+    files = sorted(p for p in directory.rglob("*") if p.suffix.lower() in SURVEY_SUFFIXES)
+    if not files:
+        fail(f"{directory}: no PDF or DOCX files", ExitCode.BAD_INPUT)
+    table = RichTable(title=f"survey of {directory}")
+    for column in ("file", "pages", "tables by kind", "lines", "facts", "projects",
+                   "findings (e/w/i)", "seconds"):
+        table.add_column(column)
+    totals = Counter()
+    for path in track(files, description="processing", console=err):
+        try:
+            o = process_file(path, db)
+        except (BadInput, StageError) as exc:
+            totals["failed"] += 1
+            table.add_row(str(path.relative_to(directory)), "", f"[red]{exc}", "", "", "", "", "")
+            continue
+        sev = o.severities
+        totals.update(pages=o.pages or 0, lines=o.counts.get("budget_lines", 0),
+                      facts=o.counts.get("facts", 0), projects=o.counts.get("projects", 0),
+                      findings=sum(sev.values()), seconds=o.seconds, documents=1)
+        table.add_row(str(path.relative_to(directory)), str(o.pages or ""),
+                      ", ".join(f"{k}×{v}" for k, v in sorted(o.tables.items())),
+                      str(o.counts.get("budget_lines", 0)), str(o.counts.get("facts", 0)),
+                      str(o.counts.get("projects", 0)),
+                      f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}",
+                      f"{o.seconds:.1f}")
+    table.add_row("[b]total", str(totals["pages"]), f"{totals['documents']} ok, {totals['failed']} failed",
+                  str(totals["lines"]), str(totals["facts"]), str(totals["projects"]),
+                  str(totals["findings"]), f"{totals['seconds']:.1f}")
+    out.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

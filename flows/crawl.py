@@ -1,0 +1,625 @@
+"""Crawl a disclosure portal: find its attachments, fetch what changed, process it.
+
+``crawl_portal`` is the nightly Prefect flow. It only orchestrates:
+
+1. ``discover`` walks the column — list pages (``下一页`` links, the TRS
+   ``createPageHTML(total, current, "index", "html")`` pager read from its
+   arguments, ``?page=N`` parameters) and the article pages they list — and
+   returns every attachment link with what the listing said about it (title,
+   publish date, organization).
+2. ``fetch_attachment`` runs per URL in a thread pool; ``flows.fetch`` keeps
+   each host at one or two requests in flight with a delay between them. A
+   conditional request built from the validators stored for that URL makes an
+   unchanged file a 304.
+3. New or changed bytes go to the raw store (by sha256) and through
+   ``flows.pipeline.process_file``; bytes already stored as a document (the
+   same file under a second URL) are not processed again.
+4. Every attachment ends in a ``fetch_log`` row (status, bytes, sha256, error);
+   a failure never stops the crawl. The run's summary is counted from that log.
+
+Caching. The fetch is "cached on URL + validators" by HTTP itself: the stored
+ETag/Last-Modified go out with the request and the server answers 304. A
+Prefect result cache keyed on the same values is deliberately not used: the
+stored validators only change after a fetch, so such a cache would answer
+"unchanged" for a file the portal has since replaced.
+
+Scale-out: tasks run in a ``ThreadPoolTaskRunner``; per-host politeness
+bounds what more workers could gain on one portal. Spreading many portals over
+machines (prefect-dask's ``DaskTaskRunner``) is not done here: prefect-dask is
+not installed, and without a running Prefect API every Dask worker would start
+its own temporary server (shared/TOOLCHAIN.md). Run one deployment per portal
+instead (``build_deployments``).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import tomllib
+from collections import deque
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.fetch import FetchError, FetchSettings, Fetcher, FileFetch, Validators, decode_percent
+
+PORTALS_DIR = Path(__file__).resolve().parent / "portals"
+HTML_SUFFIXES = ("", ".html", ".htm", ".shtml", ".jhtml", ".jsp", ".aspx", ".php")
+# TRS list pages: index.html, index_1.html, …
+TRS_LIST_PAGE = re.compile(r"/index(_\d+)?\.s?html?$")
+TRS_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+FETCH_WORKERS = 4
+
+
+# -- configuration -------------------------------------------------------------
+@dataclass(frozen=True)
+class ScheduleSettings:
+    cron: str = "0 2 * * *"
+    timezone: str = "Asia/Shanghai"
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class ListSettings:
+    # Regexes (searched in the absolute URL) of further list pages; pager links
+    # found by the rules below are list pages whatever their URL.
+    url_patterns: tuple[str, ...] = ()
+    next_link_texts: tuple[str, ...] = ("下一页", "下页", "后一页", "Next", "next")
+    # Query-parameter paging (?page=2): the parameter's name, "" for none.
+    page_param: str = ""
+    max_pages: int = 200
+    # XPath of one listing entry (e.g. "//ul[@class='list-ul']/li"); "" takes
+    # the parent element of each link.
+    entry_xpath: str = ""
+    date_pattern: str = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+    # The reporting unit from an entry's title: "泸州市委政法委2024年度部门决算".
+    organization_pattern: str = r"^(?:关于(?:公开)?)?(?P<org>.+?)(?:20\d{2})\s*年"
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    # Regexes of article pages; none: HTML pages under the start URL's folder.
+    url_patterns: tuple[str, ...] = ()
+    title_xpath: str = "//h1"
+    # Where the attachments sit (e.g. "//div[@class='TRS_Editor']"); "" is the whole page.
+    content_xpath: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentSettings:
+    extensions: tuple[str, ...] = ("pdf", "doc", "docx", "xls", "xlsx", "zip")
+    # Download handlers without an extension, e.g. r"/download\.jsp\?fileId=".
+    url_patterns: tuple[str, ...] = ()
+    # Keep only links whose text or title contains one of these; empty keeps all.
+    link_text_include: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    name: str
+    start_urls: tuple[str, ...]
+    title: str = ""
+    source: str = ""  # the TOML file or the URL the config came from
+    allowed_hosts: tuple[str, ...] = ()
+    organization: str = ""  # a department's own site: every document is its
+    schedule: ScheduleSettings = ScheduleSettings()
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    list: ListSettings = ListSettings()
+    document: DocumentSettings = DocumentSettings()
+    attachments: AttachmentSettings = AttachmentSettings()
+
+    def hosts(self) -> set[str]:
+        return {urlsplit(u).netloc for u in self.start_urls} | set(self.allowed_hosts)
+
+
+class PortalConfigError(ValueError):
+    pass
+
+
+SECTIONS = {"schedule": ScheduleSettings, "fetch": FetchSettings, "list": ListSettings,
+            "document": DocumentSettings, "attachments": AttachmentSettings}
+
+
+def settings_from(cls: type, data: dict[str, Any], where: str):
+    names = {f.name for f in fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise PortalConfigError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(names)}")
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+def config_from_toml(path: Path) -> PortalConfig:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PortalConfigError(f"{path}: {exc}") from exc
+    sections = {key: settings_from(cls, data.pop(key, {}), f"{path} [{key}]") for key, cls in SECTIONS.items()}
+    if not data.get("start_urls"):
+        raise PortalConfigError(f"{path}: start_urls is required")
+    top = settings_from(PortalConfig, {"name": path.stem, **data}, str(path))
+    return PortalConfig(**{**vars(top), **sections, "source": str(path)})
+
+
+def config_for_url(url: str) -> PortalConfig:
+    """No config: the column is the start URL's folder on its host."""
+    parts = urlsplit(url)
+    return PortalConfig(name=parts.netloc, start_urls=(url,), source=url)
+
+
+def load_portal(ref: str) -> PortalConfig:
+    """A portal from a URL, a TOML path, or a config name in ``flows/portals``."""
+    if re.match(r"https?://", ref):
+        return config_for_url(ref)
+    for path in (Path(ref), PORTALS_DIR / f"{ref}.toml"):
+        if path.is_file():
+            return config_from_toml(path)
+    raise PortalConfigError(f"{ref}: not a URL, a TOML file or a portal in {PORTALS_DIR}")
+
+
+def all_portals(directory: Path = PORTALS_DIR) -> list[PortalConfig]:
+    return [config_from_toml(p) for p in sorted(directory.glob("*.toml"))]
+
+
+# -- link discovery (pure functions over HTML) ---------------------------------
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    entry_text: str  # the text of the listing entry around the link (title, date)
+
+
+@dataclass
+class Attachment:
+    url: str
+    link_text: str
+    page_url: str
+    page_title: str | None = None
+    published: date | None = None
+    organization: str | None = None
+
+
+@dataclass
+class Discovery:
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    pages: int = 0
+    failures: list[FetchError] = field(default_factory=list)
+
+
+def html_to_tree(text: str, base_url: str):
+    root = lxml.html.fromstring(text or "<html></html>")
+    root.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
+    return root
+
+
+def clean_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def strip_fragment(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(fragment=""))
+
+
+def entry_element(anchor, entry_xpath_nodes: set) -> Any:
+    """The listing entry holding a link: a configured entry node, else the
+    nearest ancestor with more text than the link (the <li> with its date)."""
+    node = anchor
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+        if node in entry_xpath_nodes or clean_text(node.text_content()) != clean_text(anchor.text_content()):
+            return node
+    return node
+
+
+def tree_to_links(root, entry_xpath: str = "") -> list[Link]:
+    entries = set(root.xpath(entry_xpath)) if entry_xpath else set()
+    links = []
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href.startswith(("http://", "https://")):
+            continue  # javascript:, mailto:, or unresolvable
+        text = clean_text(anchor.text_content()) or clean_text(anchor.get("title", ""))
+        links.append(Link(strip_fragment(href), text,
+                          clean_text(entry_element(anchor, entries).text_content())))
+    return links
+
+
+def trs_pager_urls(html: str, page_url: str) -> list[str]:
+    """Pages of a TRS ``createPageHTML`` pager, read from its arguments.
+
+    Old form: ``createPageHTML(12, 0, "index", "html")`` — total, current,
+    stem, extension. Newer sites put a div id first and a record count last
+    (``createPageHTML('page_div', 12, 1, 'index', 'html', 230)``): the first two
+    integers are total and current; the stem is the string before the extension.
+    Page 0 is ``index.html``, page n is ``index_n.html``."""
+    urls = []
+    for args in TRS_PAGER.findall(html):
+        parts = [a.strip().strip("'\"") for a in args.split(",")]
+        numbers = [int(p) for p in parts if p.isdigit()]
+        exts = [i for i, p in enumerate(parts) if p.lower() in ("html", "htm", "shtml")]
+        if len(numbers) < 2 or not exts or exts[0] == 0:
+            continue
+        total, stem, ext = numbers[0], parts[exts[0] - 1], parts[exts[0]]
+        urls += [urljoin(page_url, f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}") for n in range(total)]
+    return urls
+
+
+def next_page_by_param(url: str, param: str) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query[param] = str(int(query.get(param) or 1) + 1)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def text_to_date(text: str, pattern: str) -> date | None:
+    match = re.search(pattern, text or "")
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups()[:3]))
+    except ValueError:
+        return None
+
+
+def title_to_organization(title: str, pattern: str) -> str | None:
+    match = re.search(pattern, title or "") if pattern else None
+    return match.group("org").strip(" ：:") if match else None
+
+
+class Scope:
+    """Which URLs of a portal are list pages, article pages and attachments."""
+
+    def __init__(self, config: PortalConfig):
+        self.config = config
+        self.hosts = config.hosts()
+        self.folders = tuple(urlsplit(u).path.rsplit("/", 1)[0] + "/" for u in config.start_urls)
+        self.attachment_suffixes = tuple(f".{e.lower()}" for e in config.attachments.extensions)
+
+    def on_site(self, url: str) -> bool:
+        return urlsplit(url).netloc in self.hosts
+
+    def is_attachment(self, link: Link) -> bool:
+        settings = self.config.attachments
+        path = decode_percent(urlsplit(link.url).path).lower()
+        matched = path.endswith(self.attachment_suffixes) or any(
+            re.search(p, link.url) for p in settings.url_patterns)
+        return matched and (not settings.link_text_include
+                            or any(word in link.text for word in settings.link_text_include))
+
+    def is_list_page(self, url: str) -> bool:
+        if not self.on_site(url):
+            return False
+        patterns = self.config.list.url_patterns
+        if patterns:
+            return any(re.search(p, url) for p in patterns)
+        path = urlsplit(url).path
+        return path.startswith(self.folders) and bool(TRS_LIST_PAGE.search(path))
+
+    def is_document_page(self, url: str) -> bool:
+        if not self.on_site(url) or self.is_list_page(url):
+            return False
+        patterns = self.config.document.url_patterns
+        if patterns:
+            return any(re.search(p, url) for p in patterns)
+        path = urlsplit(url).path
+        suffix = Path(path).suffix.lower()
+        return (path.startswith(self.folders) and path not in self.folders
+                and suffix in HTML_SUFFIXES and not path.endswith("/"))
+
+
+def list_page_links(root, html: str, page_url: str, scope: Scope) -> list[str]:
+    """Further list pages: the TRS pager, 下一页 links, configured list URLs."""
+    settings = scope.config.list
+    found = trs_pager_urls(html, page_url)
+    for link in tree_to_links(root):
+        if link.text in settings.next_link_texts and scope.on_site(link.url):
+            found.append(link.url)
+        elif scope.is_list_page(link.url):
+            found.append(link.url)
+    return found
+
+
+def entry_to_attachment(link: Link, page_url: str, title: str | None, published: date | None,
+                        scope: Scope) -> Attachment:
+    settings = scope.config.list
+    organization = scope.config.organization or title_to_organization(title or link.text,
+                                                                       settings.organization_pattern)
+    return Attachment(link.url, link.text, page_url, title,
+                      published or text_to_date(link.entry_text, settings.date_pattern), organization)
+
+
+def page_title(root, settings: DocumentSettings) -> str | None:
+    nodes = root.xpath(settings.title_xpath) if settings.title_xpath else []
+    title = clean_text(nodes[0].text_content()) if nodes else ""
+    if not title:
+        title = clean_text(root.findtext(".//title") or "").split("_")[0]
+    return title or None
+
+
+# -- discovery -----------------------------------------------------------------
+def discover(config: PortalConfig, fetcher: Fetcher, max_pages: int | None = None) -> Discovery:
+    """Walk list pages and their article pages; collect attachment links.
+
+    Article pages yield only attachments (depth 1): the column's own listing
+    decides which articles exist, so the crawl cannot wander off into the site."""
+    scope, found = Scope(config), Discovery()
+    limit = max_pages or config.list.max_pages
+    queue: deque[tuple[str, str, dict]] = deque((u, "list", {}) for u in config.start_urls)
+    seen: set[str] = set()
+    while queue and found.pages < limit:
+        url, role, entry = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            page = fetcher.get_page(url)
+        except FetchError as exc:
+            found.failures.append(exc)
+            continue
+        found.pages += 1
+        scope.hosts.add(urlsplit(page.final_url).netloc)  # a column that moved to a new domain
+        root = html_to_tree(page.text, page.final_url)
+        if role == "list":
+            queue.extend(read_list_page(root, page.text, page.final_url, scope, found))
+        else:
+            read_document_page(root, page.final_url, entry, scope, found)
+    return found
+
+
+def read_list_page(root, html: str, page_url: str, scope: Scope, found: Discovery):
+    """Queue pagination and article pages; attachments listed directly are kept."""
+    settings = scope.config.list
+    queued = [(u, "list", {}) for u in list_page_links(root, html, page_url, scope)]
+    entries = 0
+    for link in tree_to_links(root, settings.entry_xpath):
+        meta = {"title": link.text, "published": text_to_date(link.entry_text, settings.date_pattern)}
+        if scope.is_attachment(link):
+            entries += 1
+            found.attachments.setdefault(link.url, entry_to_attachment(
+                link, page_url, link.text, meta["published"], scope))
+        elif scope.is_document_page(link.url):
+            entries += 1
+            queued.append((link.url, "document", meta))
+    if settings.page_param and entries:
+        queued.append((next_page_by_param(page_url, settings.page_param), "list", {}))
+    return queued
+
+
+def read_document_page(root, page_url: str, entry: dict, scope: Scope, found: Discovery) -> None:
+    settings = scope.config.document
+    title = entry.get("title") or page_title(root, settings)
+    published = entry.get("published") or text_to_date(clean_text(root.text_content()),
+                                                       scope.config.list.date_pattern)
+    areas = root.xpath(settings.content_xpath) if settings.content_xpath else [root]
+    for area in areas:
+        for link in tree_to_links(area):
+            if scope.is_attachment(link):
+                found.attachments.setdefault(link.url, entry_to_attachment(
+                    link, page_url, title, published, scope))
+
+
+# -- the flow ------------------------------------------------------------------
+@task(name="discover", cache_policy=NO_CACHE)
+def discover_task(config: PortalConfig, fetcher: Fetcher, max_pages: int | None) -> Discovery:
+    return discover(config, fetcher, max_pages)
+
+
+@task(name="fetch_attachment", cache_policy=NO_CACHE)
+def fetch_attachment(fetcher: Fetcher, attachment: Attachment, validators: Validators,
+                     workdir: str) -> FileFetch | FetchError:
+    """The fetched file, or the reason it could not be fetched — returned, not
+    raised: a 404 or an error page is the portal's state, recorded in the fetch
+    log, not a failure of the crawl's machinery."""
+    try:
+        return fetcher.get_file(attachment.url, validators, Path(workdir), attachment.link_text)
+    except FetchError as exc:
+        get_run_logger().warning("%s", exc)
+        return exc
+
+
+@task(name="process_attachment", cache_policy=NO_CACHE)
+def process_attachment(path: str, db_url: str | None, source_url: str, raw_root: str | None):
+    from flows.pipeline import process_file
+
+    return process_file(Path(path), db_url, source_url, raw_root)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the database knew about a URL before this crawl fetched it."""
+
+    validators: Validators = Validators()
+    sha256: str | None = None
+    document_id: int | None = None
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def load_known(engine, url: str) -> Known:
+    from db.crawl import known_url
+
+    with engine.connect() as conn:
+        row = known_url(conn, url)
+    if row is None or row.sha256 is None:
+        return Known()
+    return Known(Validators(row.etag, row.last_modified), row.sha256, row.document_id)
+
+
+@dataclass(frozen=True)
+class CrawlContext:
+    """Where one crawl writes: passed to the steps that record its outcomes."""
+
+    engine: Any
+    crawl_id: int
+    portal: str
+    db_url: str | None
+    raw_root: str | None
+
+
+@flow(name="crawl_portal", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_WORKERS))
+def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = None,
+                 delay_seconds: float | None = None, timeout_seconds: float | None = None,
+                 retries: int | None = None, max_pages: int | None = None) -> dict:
+    """Crawl one portal (a config name, a TOML path or a start URL) into the
+    database; returns the run's summary (pages, new, changed, unchanged,
+    duplicate, failed, disallowed)."""
+    from db.crawl import begin_crawl, close_crawl
+    from db.engine import get_engine, migrate, write_transaction
+    from prefect.runtime import flow_run
+
+    config = load_portal(portal)
+    settings = config.fetch.with_overrides(delay_seconds=delay_seconds, timeout_seconds=timeout_seconds,
+                                           retries=retries)
+    engine = get_engine(db_url)
+    migrate(engine)
+    with write_transaction(engine) as conn:
+        run = CrawlContext(engine, begin_crawl(conn, config.name, flow_run.get_id(), now()), config.name,
+                       db_url, raw_root)
+    pages = None
+    try:
+        with Fetcher(settings) as fetcher, tempfile.TemporaryDirectory(prefix="disclosures-crawl-") as workdir:
+            found = discover_task(config, fetcher, max_pages)
+            pages = found.pages
+            for failure in found.failures:
+                record_page_failure(run, failure)
+            futures = {fetch_attachment.submit(fetcher, att, load_known(engine, att.url).validators, workdir): att
+                       for att in found.attachments.values()}
+            for future in as_completed(list(futures)):
+                settle(run, futures[future], future)
+    except BaseException:
+        with write_transaction(engine) as conn:
+            close_crawl(conn, run.crawl_id, "failed", pages, now())
+        raise
+    with write_transaction(engine) as conn:
+        counts = close_crawl(conn, run.crawl_id, "completed", pages, now())
+    summary = {"crawl_run_id": run.crawl_id, "portal": config.name, "pages": pages, **counts}
+    get_run_logger().info("crawl of %s: %s", config.name, summary)
+    return summary
+
+
+def record_page_failure(run: CrawlContext, error: FetchError) -> None:
+    from db.crawl import log_fetch
+    from db.engine import write_transaction
+
+    with write_transaction(run.engine) as conn:
+        log_fetch(conn, run.crawl_id, kind="page", url=error.url, redirects=error.redirects,
+                  http_status=error.http_status,
+                  outcome="disallowed" if error.reason == "disallowed" else "failed",
+                  error=f"{error.reason}: {error.detail}", fetched_at=now())
+
+
+def settle(run: CrawlContext, attachment: Attachment, future) -> str:
+    """Decide what one fetched attachment means, process it if it is new bytes,
+    and record the outcome. Never raises for the document's sake."""
+    known = load_known(run.engine, attachment.url)
+    try:
+        fetched = future.result()
+    except Exception as exc:  # a bug in fetching one URL must not end the crawl
+        record(run, attachment, "failed", known, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    if isinstance(fetched, FetchError):
+        outcome = "disallowed" if fetched.reason == "disallowed" else "failed"
+        record(run, attachment, outcome, known, http_status=fetched.http_status,
+               redirects=fetched.redirects, error=f"{fetched.reason}: {fetched.detail}")
+        return outcome
+    if fetched.not_modified or fetched.sha256 == known.sha256:
+        record(run, attachment, "unchanged", known, fetched, sha256=known.sha256,
+               document_id=known.document_id)
+        return "unchanged"
+    return settle_new_bytes(run, attachment, fetched, known)
+
+
+def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known) -> str:
+    from db.crawl import current_document_id
+    from extractors.errors import BadInput
+    from flows import rawstore
+
+    rawstore.put(fetched.path, fetched.sha256, run.raw_root)
+    with run.engine.connect() as conn:
+        document_id = current_document_id(conn, fetched.sha256)
+    outcome = "changed" if known.sha256 else "new"
+    if document_id is None:
+        try:
+            document_id = process_attachment(str(fetched.path), run.db_url, attachment.url,
+                                             run.raw_root).document_id
+        except BadInput as exc:
+            # The file's fault: keep its validators, so it is not fetched again until it changes.
+            record(run, attachment, "failed", known, fetched, sha256=fetched.sha256, error=f"bad input: {exc}")
+            return "failed"
+        except Exception as exc:  # our fault: keep the old validators so the next crawl retries
+            record(run, attachment, "failed", known, fetched, sha256=fetched.sha256,
+                   error=f"{type(exc).__name__}: {exc}", keep_validators=False)
+            return "failed"
+    elif not known.sha256:
+        outcome = "duplicate"
+    record(run, attachment, outcome, known, fetched, sha256=fetched.sha256, document_id=document_id)
+    return outcome
+
+
+def record(run: CrawlContext, attachment: Attachment, outcome: str, known: Known,
+           fetched: FileFetch | None = None, *, sha256: str | None = None, document_id: int | None = None,
+           http_status: int | None = None, redirects: Iterable[str] = (), error: str | None = None,
+           keep_validators: bool = True) -> None:
+    """One transaction: the URL's row (validators of the bytes now held), the
+    fetch-log row, and — when re-published bytes replaced a document no other
+    URL still publishes — the old document's records retired."""
+    from db.crawl import log_fetch, other_urls_hold, retire_document, upsert_url
+    from db.engine import write_transaction
+
+    at = now()
+    values = dict(portal=run.portal, link_text=attachment.link_text, page_url=attachment.page_url,
+                  page_title=attachment.page_title, published=attachment.published,
+                  organization=attachment.organization, last_checked=at, last_outcome=outcome)
+    if fetched is not None:
+        values.update(final_url=fetched.final_url, file_name=fetched.file_name)
+        if keep_validators:
+            values.update(etag=fetched.validators.etag, last_modified=fetched.validators.last_modified,
+                          sha256=sha256, document_id=document_id)
+    with write_transaction(run.engine) as conn:
+        replaced = bool(keep_validators and sha256 and known.sha256 and known.sha256 != sha256
+                        and known.document_id and not other_urls_hold(conn, known.sha256, attachment.url))
+        upsert_url(conn, attachment.url, values, at)
+        if replaced:
+            retire_document(conn, known.document_id)
+        log_fetch(conn, run.crawl_id, kind="attachment", url=attachment.url,
+                  final_url=fetched.final_url if fetched else None,
+                  redirects=list(fetched.redirects if fetched else redirects),
+                  http_status=fetched.http_status if fetched else http_status, outcome=outcome,
+                  bytes=fetched.size if fetched else None, sha256=sha256,
+                  previous_sha256=known.sha256 if known.sha256 != sha256 else None,
+                  document_id=document_id, error=error, fetched_at=at,
+                  seconds=round(fetched.seconds, 3) if fetched else None)
+
+
+# -- schedules -----------------------------------------------------------------
+def build_deployments(portals_dir: Path = PORTALS_DIR, db_url: str | None = None,
+                      raw_root: str | None = None) -> list:
+    """One ``crawl_portal`` deployment per portal config with an enabled
+    schedule: its cron in its timezone (default 02:00 Asia/Shanghai). Nothing
+    is contacted; ``prefect.serve(*deployments)`` runs them (blocking)."""
+    from prefect.schedules import Cron
+
+    deployments = []
+    for config in all_portals(portals_dir):
+        if not config.schedule.enabled:
+            continue
+        parameters = {"portal": config.source, "db_url": db_url, "raw_root": raw_root}
+        deployments.append(crawl_portal.to_deployment(
+            name=f"crawl-{config.name}",
+            schedule=Cron(config.schedule.cron, timezone=config.schedule.timezone),
+            parameters={k: v for k, v in parameters.items() if v is not None},
+            tags=["crawl", config.name],
+            description=config.title or None))
+    return deployments

@@ -1,0 +1,71 @@
+"""The ``process_document`` Prefect flow: read → recognize → normalize → check → store.
+
+The flow only orchestrates: each task calls the plain function in
+``flows.pipeline`` that the CLI calls too.
+
+Running without a server. A real flow run needs a Prefect API; with none
+configured Prefect starts a temporary local server, which costs ~15 s per
+process (see shared/TOOLCHAIN.md). ``disclosures extract`` therefore runs
+``process_document.fn(...)`` — the same flow body with each task's plain
+function (``run_stage`` calls ``task.fn`` when there is no flow run) — unless
+``--prefect`` is given or ``PREFECT_API_URL`` points at a running server, in
+which case it is a tracked flow run with task runs. The nightly deployment
+and the tests use real flow runs.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.context import FlowRunContext
+
+from flows import pipeline
+
+
+@task(name="read")
+def read_task(path: str, source_url: str | None):
+    return pipeline.read(Path(path), source_url)
+
+
+@task(name="recognize")
+def recognize_task(doc):
+    return pipeline.recognize(doc)
+
+
+@task(name="normalize")
+def normalize_task(extraction, item: str):
+    return pipeline.normalize(extraction, item)
+
+
+@task(name="check")
+def check_task(extraction, item: str):
+    return pipeline.check(extraction, item)
+
+
+@task(name="store")
+def store_task(doc, extraction, db_url: str | None, started_at: datetime, path: str,
+               raw_root: str | None):
+    return pipeline.store(doc, extraction, db_url, started_at, Path(path), raw_root)
+
+
+def run_stage(stage, *args):
+    """Call a task as a task inside a flow run, as its plain function outside one."""
+    if FlowRunContext.get() is not None:
+        return stage(*args)
+    return stage.fn(*args)
+
+
+@flow(name="process_document")
+def process_document(path: str, db_url: str | None = None, source_url: str | None = None,
+                     raw_root: str | None = None) -> dict:
+    """Process one file into the database; returns the outcome as a dict."""
+    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    doc = run_stage(read_task, path, source_url)
+    extraction = run_stage(recognize_task, doc)
+    run_stage(normalize_task, extraction, doc.file_name)
+    run_stage(check_task, extraction, doc.file_name)
+    stored = run_stage(store_task, doc, extraction, db_url, started, path, raw_root)
+    return vars(pipeline.outcome(doc, extraction, stored, time.perf_counter() - t0))

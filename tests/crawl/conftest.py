@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+# Prefect's temporary API stays on this machine and gets time to start on a busy CI runner.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+REPO = Path(__file__).resolve().parents[2]
+SERVER = REPO / "fixtures" / "portal" / "server.py"
+
+
+def load_mock_portal():
+    """fixtures/ is not a package of the wheel: load the mock server by path,
+    under a module name the test modules then import (``import
+    disclosures_mock_portal as mock`` finds it in ``sys.modules``)."""
+    name = "disclosures_mock_portal"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, SERVER)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+mock = load_mock_portal()
+
+# Small enough to keep each crawl to a few seconds; the slow attachment
+# answers after SLOW seconds, well past TIMEOUT.
+DELAY = 0.05
+TIMEOUT = 0.5
+SLOW = 1.5
+
+
+@pytest.fixture
+def portal():
+    with mock.MockPortal(slow_seconds=SLOW) as server:
+        yield server
+
+
+def write_config(portal, directory: Path, delay: float = DELAY, name: str = "mock") -> Path:
+    """The mock column's config (flows/portals/mock-czyjs.toml) on the mock's ephemeral port."""
+    text = (REPO / "flows" / "portals" / "mock-czyjs.toml").read_text(encoding="utf-8")
+    text = text.replace("http://127.0.0.1:8765", portal.base_url)
+    text = text.replace("delay_seconds = 0.2", f"delay_seconds = {delay}")
+    text = text.replace("timeout_seconds = 2", f"timeout_seconds = {TIMEOUT}")
+    text = text.replace("backoff_seconds = 0.2", "backoff_seconds = 0.05")
+    path = directory / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_config(portal, tmp_path):
+    """``make_config(delay=…)``: a TOML config for the running mock portal."""
+    return lambda delay=DELAY: write_config(portal, tmp_path, delay)
+
+
+@pytest.fixture
+def portal_config(make_config) -> Path:
+    return make_config()
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCLOSURES_DB", raising=False)
+    monkeypatch.setenv("DISCLOSURES_RAW", str(tmp_path / "raw"))
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

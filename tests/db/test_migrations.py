@@ -1,0 +1,121 @@
+"""The Alembic migration creates exactly the models; engines are set up per database."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from db.engine import DEFAULT_URL, UnsupportedDatabase, alembic_config, get_engine, migrate
+from db.models import Base
+
+RECORD_TABLES = {"documents", "extraction_runs", "facts", "budget_lines", "projects",
+                 "project_funding", "indicators", "findings", "finding_refs", "provenance"}
+
+
+def all_model_tables() -> set[str]:
+    """Every table declared on Base by any module of the package (db.models, db.crawl, …)."""
+    import importlib
+    import pkgutil
+
+    import db
+
+    for module in pkgutil.iter_modules(db.__path__):
+        importlib.import_module(f"db.{module.name}")
+    return set(Base.metadata.tables)
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def test_migration_creates_exactly_the_models(db_url):
+    models = all_model_tables()
+    engine = get_engine(db_url)
+    migrate(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                Base.metadata)
+        tables = set(inspect(conn).get_table_names())
+    assert diff == []
+    assert tables == models | {"alembic_version"}
+    assert RECORD_TABLES <= tables
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_migrate_is_idempotent_and_reversible(db_url):
+    engine = get_engine(db_url)
+    migrate(engine)
+    migrate(engine)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    with engine.connect() as conn:
+        assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
+    migrate(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_migrate_works_from_any_directory(tmp_path, monkeypatch):
+    """The scripts ship inside the package: no alembic.ini in the working directory needed."""
+    monkeypatch.chdir(tmp_path)
+    engine = get_engine(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    migrate(engine)
+    assert current_revision(engine) == head_revision()
+
+
+def test_concurrent_first_migrations(db_url):
+    """Two processes starting on an empty database both migrate; neither fails."""
+    engines = [get_engine(db_url) for _ in range(2)]
+    barrier, errors = threading.Barrier(2), []
+
+    def run(engine):
+        try:
+            barrier.wait()
+            migrate(engine)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert current_revision(engines[0]) == head_revision()
+    for e in engines:
+        e.dispose()
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_engine_url_precedence(monkeypatch, tmp_path):
+    monkeypatch.delenv("DISCLOSURES_DB", raising=False)
+    assert str(get_engine().url) == DEFAULT_URL
+    monkeypatch.setenv("DISCLOSURES_DB", f"sqlite:///{tmp_path / 'env.db'}")
+    assert get_engine().url.database == str(tmp_path / "env.db")
+    assert get_engine(f"sqlite:///{tmp_path / 'arg.db'}").url.database == str(tmp_path / "arg.db")
+
+
+def test_other_databases_are_refused():
+    with pytest.raises(UnsupportedDatabase, match="only SQLite and PostgreSQL"):
+        get_engine("mysql+pymysql://u:secret@localhost/x")
