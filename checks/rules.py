@@ -1,18 +1,20 @@
-"""The rule set, in one place.
+"""The rule set, in one place: every check's id, severity and message.
 
 Tolerances come from rounding, not from taste: an amount printed to 0.01万元
 may be off by 0.005万元 (50 yuan), so a sum of n such amounts may be off by
 n × 50 yuan, and a rate computed from two rounded amounts by the rate's
-derivative times that error.
+derivative times that error (``checks.rounding``). Severity says how sure a
+finding is: ``error`` when printed figures contradict each other beyond any
+rounding, ``warning`` when something is likely wrong or left unfinished but
+the document could still be right (a narrative that lists only the main 项).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterable
 
-from extractors.records import Extraction, Finding, Project
+from extractors.records import Finding
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Tolerances:
-    # half of the last printed unit of 万元 amounts (0.01万元), in yuan
+    # half of the last printed unit of 万元 amounts (0.01万元), in yuan: the slack of
+    # an amount whose printed precision cannot be read from its text
     amount_rounding_yuan: Decimal = Decimal(50)
     # half of the last printed unit of a percentage printed with 2 decimals
     percent_rounding: Decimal = Decimal("0.005")
@@ -40,6 +43,7 @@ class Tolerances:
 
 TOL = Tolerances()
 
+# ---------------------------------------------------------------- 绩效自评表
 EXECUTION_RATE = Rule(
     "performance.execution_rate", "error",
     "{project}: 预算执行率 {stated}% but 执行数/调整后预算数 = {executed}/{adjusted} = {computed}%")
@@ -56,76 +60,81 @@ TOTAL_SCORE = Rule(
     "performance.total_score", "error",
     "{project}: 合计 得分 {stated} but the scores add up to {computed}")
 
+# ---------------------------------------------------------------- tables (beyond statements.py)
+TOTALS_BALANCE = Rule(
+    "tables.totals_balance", "error",
+    "{table}: 收入总计 {income} yuan (p.{income_page}) but 支出总计 {expenditure} yuan "
+    "(p.{expenditure_page}); the two sides of a 总表 balance")
+PARTS_SUM = Rule(
+    "tables.parts_sum", "error",
+    "{what}: {total_key} = {total} yuan but {parts} add up to {computed} yuan ({source})")
+MISSING_TABLE = Rule(
+    "structure.missing_table", "error",
+    "{kind}: a 部门决算 publishes the nine standard tables; this one carries {present} of them "
+    "but not {missing}")
+
+# ---------------------------------------------------------------- narrative vs numbers
+SHARE = Rule(
+    "narrative.share", "error",
+    "{what}: stated 占{stated}% but {part} / {total} yuan = {computed}%")
+SHARE_BASE = Rule(
+    "narrative.share_base", "warning",
+    "{what}: the shares {stated} are all of {implied} yuan, not of the {total} yuan total they name")
+SHARE_BALANCED = Rule(
+    "narrative.share_balanced", "warning",
+    "{what}: stated 占{stated}% but {part} / {total} yuan = {computed}%: a hundredth or so off, "
+    "in a list whose shares do not add up to more than 100% (evened out, or a part left out)")
+# The prior year's figure is not printed in the document: the base is value − change,
+# which an author may have restated (江苏省人民检察院 2017 p.22 机关运行经费: 两个年度
+# 报表设计的统计口径形成的差异), so a mismatch is a warning; ``years.change`` checks
+# the change against the prior year's own document.
+CHANGE = Rule(
+    "narrative.change", "warning",
+    "{key}: changed by {change} yuan from {prior} yuan is {computed}%, but the text says {stated}%")
+NARRATIVE_VS_TABLE = Rule(
+    "narrative.vs_table", "error",
+    "{what}: the text says {stated} yuan (p.{page}) but the table says {table} yuan (p.{table_page})")
+NARRATIVE_VS_TABLE_MINOR = Rule(
+    "narrative.vs_table_minor", "warning",
+    "{what}: the text says {stated} yuan (p.{page}) but the table says {table} yuan "
+    "(p.{table_page}): a few units of the last printed digit apart")
+NARRATIVE_SUM = Rule(
+    "narrative.sum_children", "warning",
+    "{subject}: the text gives the 类 {total} yuan but its 项 listed add up to {computed} yuan "
+    "(a list may omit minor 项)")
+COMPARISON_WORD = Rule(
+    "narrative.comparison_word", "error",
+    "{subject}: the text says 决算数{word}预算数, but 决算 {actual} yuan vs 预算 {budget} yuan")
+EMPTY_TABLE = Rule(
+    "narrative.empty_table", "error",
+    "{kind} (p.{table_page}) holds no figures, but the text states {amount} for it (p.{page})")
+
+# ---------------------------------------------------------------- text
+TEXT_PLACEHOLDER = Rule(
+    "text.placeholder", "warning",
+    "template placeholder {text!r} left in the text (p.{page})")
+YEAR_MISMATCH = Rule(
+    "text.year_mismatch", "error",
+    "{what} names {year} in the {fiscal_year} {kind}: {text!r}")
+DOUBLED_PUNCTUATION = Rule(
+    "text.doubled_punctuation", "warning",
+    "doubled punctuation {text!r}: …{context}…")
+
+# ---------------------------------------------------------------- across years (needs the database)
+PRIOR_YEAR_CHANGE = Rule(
+    "years.change", "error",
+    "{key}: the {year} text says a change of {change} yuan, but {year} − {prior_year} = "
+    "{value} − {prior} = {computed} yuan")
+
+REGISTRY: dict[str, Rule] = {rule.id: rule for rule in (
+    EXECUTION_RATE, SCORE_OVER_WEIGHT, EXECUTION_SCORE_OVER_WEIGHT, WEIGHTS_SUM, TOTAL_SCORE,
+    TOTALS_BALANCE, PARTS_SUM, MISSING_TABLE,
+    SHARE, SHARE_BASE, SHARE_BALANCED, CHANGE, NARRATIVE_VS_TABLE, NARRATIVE_VS_TABLE_MINOR,
+    NARRATIVE_SUM, COMPARISON_WORD, EMPTY_TABLE,
+    TEXT_PLACEHOLDER, YEAR_MISMATCH, DOUBLED_PUNCTUATION,
+    PRIOR_YEAR_CHANGE,
+)}
+
 
 def close_enough(a: Decimal, b: Decimal, tol: Decimal) -> bool:
     return abs(a - b) <= tol
-
-
-def check_execution_rate(project: Project) -> Iterable[Finding]:
-    adjusted, executed, stated = project.budget_adjusted, project.executed, project.execution_rate
-    if adjusted in (None, 0) or executed is None or stated is None:
-        return
-    computed = executed / adjusted * 100
-    # d(rate) = 100 * (d_exec / adj + exec * d_adj / adj²)
-    slack = 100 * TOL.amount_rounding_yuan * (1 / adjusted + executed / adjusted ** 2)
-    if not close_enough(computed, stated, slack + TOL.percent_rounding):
-        yield EXECUTION_RATE.finding(
-            [project], project=project.name, stated=stated, executed=executed,
-            adjusted=adjusted, computed=round(computed, 2))
-
-
-def check_scores(project: Project) -> Iterable[Finding]:
-    for ind in project.indicators:
-        if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
-            yield SCORE_OVER_WEIGHT.finding([ind], project=project.name, indicator=ind.name,
-                                            score=ind.score, weight=ind.weight)
-
-
-def check_weights(project: Project) -> Iterable[Finding]:
-    weights = [i.weight for i in project.indicators if i.weight is not None]
-    if not weights or project.source != "self_evaluation":
-        return
-    total = sum(weights, Decimal(0))
-    if total != TOL.indicator_points:
-        yield WEIGHTS_SUM.finding([project], project=project.name, total=total,
-                                  expected=TOL.indicator_points)
-
-
-def check_execution_score(project: Project) -> Iterable[Finding]:
-    score, weight = project.execution_score, project.execution_weight
-    if score is not None and weight is not None and score > weight:
-        yield EXECUTION_SCORE_OVER_WEIGHT.finding([project], project=project.name,
-                                                  score=score, weight=weight)
-
-
-def check_total_score(project: Project) -> Iterable[Finding]:
-    if project.total_score is None:
-        return
-    scores = [i.score for i in project.indicators if i.score is not None]
-    if not scores:
-        return
-    indicators = sum(scores, Decimal(0))
-    if project.execution_score is None:
-        # Many forms leave the execution 得分 blank while 合计 includes it: the
-        # total only contradicts the scores when no execution score within its
-        # weight could make up the difference.
-        room = project.execution_weight if project.execution_weight is not None else TOL.execution_points
-        if Decimal(0) <= project.total_score - indicators <= room:
-            return
-    computed = indicators + (project.execution_score or Decimal(0))
-    if computed != project.total_score:
-        yield TOTAL_SCORE.finding([project], project=project.name,
-                                  stated=project.total_score, computed=computed)
-
-
-PROJECT_CHECKS: tuple[Callable[[Project], Iterable[Finding]], ...] = (
-    check_execution_rate, check_execution_score, check_scores, check_weights, check_total_score,
-)
-
-
-def run_checks(extraction: Extraction) -> list[Finding]:
-    findings: list[Finding] = []
-    for project in extraction.projects:
-        for check in PROJECT_CHECKS:
-            findings.extend(check(project))
-    return findings

@@ -32,6 +32,10 @@ MIN_PREFIX = 8
 # The normalizers may flag a fuzzy match for review; the contract knows it as fuzzy
 # (its low score and a finding say the rest).
 EXPORT_MATCH_METHOD = {"review": "fuzzy"}
+# A name a person decided (``disclosures map``, stored method "review") is, in
+# the contract's enum, a known alias with full score; the match object then
+# also names who decided and when (extra keys: the schema allows them).
+DECIDED_METHOD = "alias"
 
 FUNDING_FIELDS = ("source", "budget_initial", "budget_adjusted", "executed", "execution_rate")
 
@@ -87,7 +91,8 @@ def export_from(conn: Connection, document_id: int) -> dict:
         raise NotFound(str(document_id), "the document has no completed extraction run")
     run = conn.execute(select(m.ExtractionRun).where(m.ExtractionRun.id == doc.current_run_id)).one()
     prov = ProvenanceIndex(conn, run.id)
-    projects = project_dicts(conn, run.id, prov)
+    decisions = DecisionIndex(conn)
+    projects = project_dicts(conn, run.id, prov, decisions)
     return {
         "schema": SCHEMA_NAME,
         "document": {
@@ -97,7 +102,8 @@ def export_from(conn: Connection, document_id: int) -> dict:
             "pipeline_version": run.pipeline_version,
         },
         "facts": [fact_dict(row, prov) for row in rows_of(conn, m.Fact, run.id)],
-        "budget_lines": [line_dict(row, prov) for row in rows_of(conn, m.BudgetLine, run.id)],
+        "budget_lines": [line_dict(row, prov, decisions)
+                         for row in rows_of(conn, m.BudgetLine, run.id)],
         "projects": projects,
         "findings": finding_dicts(conn, run.id),
     }
@@ -113,10 +119,36 @@ def json_number(value: Decimal | None) -> int | float | None:
     return float(value)
 
 
-def match_dict(method: str, score: float) -> dict:
+def match_dict(method: str, score: float, decision: Any = None) -> dict:
+    """The contract's match object; ``decision`` the review decision behind a
+    stored "review" match (None for any other)."""
     out = Match(method, score).to_dict()
+    if method == "review" and decision is not None:
+        return {**out, "method": DECIDED_METHOD, "decided_by": decision.decided_by,
+                "decided_at": decision.decided_at.isoformat()}
     out["method"] = EXPORT_MATCH_METHOD.get(out["method"], out["method"])
     return out
+
+
+class DecisionIndex:
+    """The review decisions in force, read once per export and only if needed."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.rows: dict | None = None
+
+    def find(self, method: str, kind: str, raw: str | None, target: str | None) -> Any:
+        """The decision that gave a stored "review" match its target, or None
+        (a later decision pointing elsewhere waits for the next reprocess)."""
+        from db.review import current_decisions
+        from normalizers.review import KEY_OF
+
+        if method != "review" or not raw:
+            return None
+        if self.rows is None:
+            self.rows = current_decisions(self.conn)
+        found = self.rows.get((kind, KEY_OF[kind](raw)))
+        return found if found is not None and found.target == target else None
 
 
 class ProvenanceIndex:
@@ -162,25 +194,29 @@ def fact_dict(row: Any, prov: ProvenanceIndex) -> dict:
             "provenance": prov.require("facts", row.id, "value")}
 
 
-def line_dict(row: Any, prov: ProvenanceIndex) -> dict:
+def line_dict(row: Any, prov: ProvenanceIndex, decisions: DecisionIndex) -> dict:
     return {
         "subject_code": row.subject_code, "subject_name": row.subject_name,
         "subject_raw": row.subject_raw, "fund": row.fund, "measure": row.measure,
         "component": row.component, "amount": json_number(row.amount),
         "budget_pct": json_number(row.budget_pct),
-        "match": match_dict(row.match_method, row.match_score),
+        "match": match_dict(row.match_method, row.match_score,
+                            decisions.find(row.match_method, "subject", row.subject_raw,
+                                           row.subject_code)),
         "provenance": prov.require("budget_lines", row.id, "amount"),
     }
 
 
-def project_dicts(conn: Connection, run_id: int, prov: ProvenanceIndex) -> list[dict]:
+def project_dicts(conn: Connection, run_id: int, prov: ProvenanceIndex,
+                  decisions: DecisionIndex) -> list[dict]:
     indicators = by_project(rows_of(conn, m.Indicator, run_id))
     funding = by_project(rows_of(conn, m.ProjectFunding, run_id))
-    return [project_dict(row, indicators[row.id], funding[row.id], prov)
+    return [project_dict(row, indicators[row.id], funding[row.id], prov, decisions)
             for row in rows_of(conn, m.Project, run_id)]
 
 
-def project_dict(row: Any, indicators: list, funding: list, prov: ProvenanceIndex) -> dict:
+def project_dict(row: Any, indicators: list, funding: list, prov: ProvenanceIndex,
+                 decisions: DecisionIndex) -> dict:
     return {
         "code": row.code, "name": row.name, "department": row.department,
         "implementer": row.implementer,
@@ -195,7 +231,7 @@ def project_dict(row: Any, indicators: list, funding: list, prov: ProvenanceInde
         "improvements": row.improvements,
         "source": row.source,
         "funding": [funding_dict(f, prov) for f in funding],
-        "indicators": [indicator_dict(i, prov) for i in indicators],
+        "indicators": [indicator_dict(i, prov, decisions) for i in indicators],
         "provenance": prov.require("projects", row.id, "name"),
     }
 
@@ -211,7 +247,7 @@ def funding_dict(row: Any, prov: ProvenanceIndex) -> dict:
     return out
 
 
-def indicator_dict(row: Any, prov: ProvenanceIndex) -> dict:
+def indicator_dict(row: Any, prov: ProvenanceIndex, decisions: DecisionIndex) -> dict:
     return {
         "level1": row.level1, "level2": row.level2,
         "level1_raw": row.level1_raw, "level2_raw": row.level2_raw,
@@ -219,7 +255,9 @@ def indicator_dict(row: Any, prov: ProvenanceIndex) -> dict:
         "target": row.target, "unit": row.unit, "actual": row.actual,
         "weight": json_number(row.weight), "score": json_number(row.score),
         "shortfall_reason": row.shortfall_reason,
-        "match": match_dict(row.match_method, row.match_score),
+        "match": match_dict(row.match_method, row.match_score,
+                            decisions.find(row.match_method, "indicator", row.name,
+                                           row.name_canonical)),
         "provenance": prov.require("indicators", row.id, "name"),
     }
 

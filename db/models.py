@@ -61,6 +61,10 @@ class Document(Base):
     kind: Mapped[str | None] = mapped_column(String(32))
     pages: Mapped[int | None] = mapped_column(Integer)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Added by migration 0003_review: normalizers.organizations' stable id of
+    # the publishing unit and its region level (省/市/区县).
+    org_id: Mapped[str | None] = mapped_column(String(160), index=True)
+    region_level: Mapped[str | None] = mapped_column(String(8))
     # use_alter: documents and extraction_runs point at each other
     current_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("extraction_runs.id", use_alter=True))

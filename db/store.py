@@ -97,6 +97,51 @@ def store_extraction(engine: Engine, doc: DocumentMeta, extraction: Extraction,
     return StoredRun(document_id, run_id, dict(plan.counts))
 
 
+# -- values the database cannot hold ----------------------------------------
+
+UNSTORABLE_RULE = "value.unstorable"
+# A record is only as good as the value it is about: without it, it goes.
+MAIN_VALUE = {Fact: "value", BudgetLine: "amount"}
+
+
+def set_aside_unstorable(extraction: Extraction, settings: StoreSettings = SETTINGS) -> list[Finding]:
+    """Take out of ``extraction`` every number its column cannot hold exactly
+    (beyond 13 integer digits, finer than the column's decimals) and return a
+    finding for each, with the value's source as evidence.
+
+    Such a number is a misread or a typo in the document (a 30-digit 万元
+    amount, 0.000000001万元); refusing the whole document for it would lose
+    every good value beside it, and storing it rounded would be a silent fix.
+    """
+    findings: list[Finding] = []
+    dropped: set[int] = set()
+    for record, pointer in list(iter_records(extraction)):
+        model, names = NUMBER_FIELDS[type(record)]
+        for name in names:
+            problem = number_problem(getattr(record, name), model.__table__.c[name].type, settings)
+            if problem is None:
+                continue
+            prov = field_provenance(record).get(name)
+            findings.append(Finding(
+                rule=UNSTORABLE_RULE, severity="warning",
+                message=f"{pointer} {name}: {problem}; the value is kept out of the database",
+                evidence=[prov] if isinstance(prov, Provenance) else []))
+            if MAIN_VALUE.get(type(record)) == name:
+                dropped.add(id(record))
+                break
+            setattr(record, name, None)
+            record.field_provenance.pop(name, None)
+    if dropped:
+        extraction.facts = [f for f in extraction.facts if id(f) not in dropped]
+        extraction.budget_lines = [b for b in extraction.budget_lines if id(b) not in dropped]
+        for finding in extraction.findings:
+            gone = [r for r in finding.records if id(r) in dropped]
+            finding.records = [r for r in finding.records if id(r) not in dropped]
+            finding.evidence += [r.provenance for r in gone]
+    extraction.findings += findings
+    return findings
+
+
 # -- checking before writing -------------------------------------------------
 
 @dataclass
@@ -247,6 +292,7 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
     values = dict(sha256=doc.sha256, file_name=doc.file_name, format=doc.format,
                   source_url=doc.source_url, organization=info.organization, region=info.region,
                   fiscal_year=info.fiscal_year, kind=info.kind, pages=doc.pages,
+                  org_id=info.org_id, region_level=info.region_level,
                   first_seen=datetime.now(timezone.utc))
     stmt = UPSERT_INSERT[conn.dialect.name](table).values(**values)
     stmt = stmt.on_conflict_do_update(
@@ -255,6 +301,7 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
             "format": stmt.excluded.format, "pages": stmt.excluded.pages,
             "organization": stmt.excluded.organization, "region": stmt.excluded.region,
             "fiscal_year": stmt.excluded.fiscal_year, "kind": stmt.excluded.kind,
+            "org_id": stmt.excluded.org_id, "region_level": stmt.excluded.region_level,
             "source_url": func.coalesce(stmt.excluded.source_url, table.c.source_url),
         },
     )

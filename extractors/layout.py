@@ -63,6 +63,7 @@ class Char:
     text: str
     page: int
     bbox: BBox
+    confidence: float | None = None  # OCR's score for the line the character was read in
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Paragraph:
     chars: list[Char] | None = None
     style: str | None = None  # reader's hint, e.g. "Heading 1"; never required
     extractor: str = "unknown"
+    confidence: float | None = None  # OCR's lowest line score; None when the text was not recognised
 
     @property
     def locator(self) -> str:
@@ -90,6 +92,7 @@ class Paragraph:
     def provenance(self, start: int | None = None, end: int | None = None,
                    confidence: float | None = None) -> Provenance:
         """Provenance of ``text[start:end]`` (the whole paragraph by default)."""
+        confidence = self.confidence if confidence is None else confidence
         if start is None and end is None:
             return Provenance(self.locator, self.text, self.extractor,
                               self.page, self.bbox, confidence)
@@ -121,6 +124,7 @@ class Cell:
     page: int | None = None
     bbox: BBox | None = None
     chars: list[Char] | None = None
+    confidence: float | None = None  # OCR's lowest line score; None when the text was not recognised
 
     def covers(self, row: int, col: int) -> bool:
         return (self.row <= row < self.row + self.rowspan
@@ -181,6 +185,7 @@ class Table:
     def provenance(self, cell: Cell, confidence: float | None = None,
                    start: int | None = None, end: int | None = None) -> Provenance:
         """Provenance of a cell, or of ``cell.text[start:end]`` when given."""
+        confidence = cell.confidence if confidence is None else confidence
         text, bbox, page = cell.text, cell.bbox, cell.page
         if start is not None or end is not None:
             start = 0 if start is None else start

@@ -149,6 +149,10 @@ class DocumentInfo:
     fiscal_year: int | None = None
     kind: str | None = None  # final_accounts | budget | performance_report
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    # filled by the normalizers (normalizers.organizations): the unit's stable id
+    # across years, and 省 | 市 | 区县
+    org_id: str | None = None
+    region_level: str | None = None
 
 
 @dataclass

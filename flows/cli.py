@@ -59,13 +59,14 @@ def print_outcome(outcome) -> None:
               f"sha256 {outcome.sha256[:12]}…, {outcome.seconds:.2f} s", markup=False, highlight=False, soft_wrap=True)
 
 
-def run_one(path: Path, db: str | None, use_prefect: bool, source_url: str | None = None):
+def run_one(path: Path, db: str | None, use_prefect: bool, source_url: str | None = None,
+            isolation=None):
     from flows.process import process_document
 
     if use_prefect or os.environ.get("PREFECT_API_URL"):
-        result = process_document(str(path), db, source_url)
+        result = process_document(str(path), db, source_url, None, isolation)
     else:
-        result = process_document.fn(str(path), db, source_url)
+        result = process_document.fn(str(path), db, source_url, None, isolation)
     from flows.pipeline import Outcome
 
     return Outcome(**result)
@@ -76,12 +77,13 @@ def guarded(action):
     from db.export import NotFound
     from db.query import QueryError
     from flows.pipeline import StageError
+    from normalizers.review import ReviewError
 
     try:
         return action()
     except BadInput as exc:
         fail(str(exc), ExitCode.BAD_INPUT)
-    except (NotFound, QueryError) as exc:
+    except (NotFound, QueryError, ReviewError) as exc:
         fail(str(exc), ExitCode.BAD_INPUT)
     except StageError as exc:
         fail(str(exc), ExitCode.FAILED)
@@ -93,11 +95,21 @@ def extract(
     db: Optional[str] = DbOption,
     json_out: Optional[str] = JsonOption,
     prefect: bool = typer.Option(False, "--prefect", help="Run as a tracked Prefect flow run (starts or uses a Prefect API)"),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds per document (default $DISCLOSURES_TIME_LIMIT or 120)"),
+    memory_limit: Optional[int] = typer.Option(None, "--memory-limit", help="MB of memory per document (default $DISCLOSURES_MEMORY_LIMIT_MB or 2048)"),
+    isolate: Optional[bool] = typer.Option(None, "--isolate/--no-isolate", help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)"),
 ) -> None:
     """Extract one local file into the database (and optionally print its JSON export)."""
+    from flows.isolation import IsolationSettings
+
     if not file.is_file():
         fail(f"{file}: no such file", ExitCode.BAD_INPUT)
-    outcome = guarded(lambda: run_one(file, db, prefect))
+    try:
+        isolation = IsolationSettings.from_env(time_limit_s=time_limit, memory_limit_mb=memory_limit,
+                                               enabled=isolate)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.BAD_INPUT)
+    outcome = guarded(lambda: run_one(file, db, prefect, isolation=isolation))
     print_outcome(outcome)
     if json_out:
         from db.engine import get_engine
@@ -167,6 +179,47 @@ def query(
     out.print(table)
 
 
+@app.command()
+def check(
+    file_or_doc: str = typer.Argument(..., help="A PDF/DOCX file, or a stored document's id or sha256"),
+    db: Optional[str] = DbOption,
+    evidence: Optional[Path] = typer.Option(None, "--evidence", help="Write a PNG per finding on a PDF page, values boxed"),
+) -> None:
+    """Reconcile one document (勾稽) and print its findings grouped by severity."""
+    from flows.check_cli import check as run_check
+
+    guarded(lambda: run_check(file_or_doc, db, evidence))
+
+
+@app.command()
+def review(
+    db: Optional[str] = DbOption,
+    limit: int = typer.Option(50, help="Show at most this many open names"),
+    export: Optional[Path] = typer.Option(None, "--export", help="Write decisions and open names to a CSV file"),
+    import_: Optional[Path] = typer.Option(None, "--import", help="Record the decisions of a CSV file"),
+) -> None:
+    """List low-confidence and unmatched names, most frequent first (or share decisions as CSV)."""
+    from flows.review_cli import review as run_review
+
+    guarded(lambda: run_review(db, limit, export, import_))
+
+
+@app.command("map")
+def map_name(
+    kind: str = typer.Argument(..., help="subject | economic | indicator | level1 | level2 | organization"),
+    raw: str = typer.Argument(..., help="The name as written in documents"),
+    target: str = typer.Argument(..., help="Code or canonical id/name it means"),
+    db: Optional[str] = DbOption,
+    by: Optional[str] = typer.Option(None, "--by", help="Who decides (default: login name)"),
+    note: Optional[str] = typer.Option(None, "--note"),
+) -> None:
+    """Record a person's decision for a raw name; it overrides the matcher on the next reprocess."""
+    from flows.review_cli import map_name as run_map
+
+    guarded(lambda: run_map(kind, raw, target, db, by, note))
+    err.print(f"recorded: {kind} {raw!r} → {target}", markup=False, highlight=False, soft_wrap=True)
+
+
 SURVEY_SUFFIXES = (".pdf", ".docx")
 
 
@@ -183,32 +236,54 @@ def survey(
     files = sorted(p for p in directory.rglob("*") if p.suffix.lower() in SURVEY_SUFFIXES)
     if not files:
         fail(f"{directory}: no PDF or DOCX files", ExitCode.BAD_INPUT)
-    table = RichTable(title=f"survey of {directory}")
-    for column in ("file", "pages", "tables by kind", "lines", "facts", "projects",
-                   "findings (e/w/i)", "seconds"):
-        table.add_column(column)
-    totals = Counter()
+    per_doc = RichTable(title=f"survey of {directory}", expand=False)
+    for column in ("file", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
+        per_doc.add_column(column, overflow="fold", justify="left" if column == "file" else "right")
+    totals, kinds, failures = Counter(), Counter(), []
     for path in track(files, description="processing", console=err):
+        name = str(path.relative_to(directory))
         try:
             o = process_file(path, db)
         except (BadInput, StageError) as exc:
-            totals["failed"] += 1
-            table.add_row(str(path.relative_to(directory)), "", f"[red]{exc}", "", "", "", "", "")
+            failures.append((name, str(exc)))
             continue
-        sev = o.severities
-        totals.update(pages=o.pages or 0, lines=o.counts.get("budget_lines", 0),
-                      facts=o.counts.get("facts", 0), projects=o.counts.get("projects", 0),
-                      findings=sum(sev.values()), seconds=o.seconds, documents=1)
-        table.add_row(str(path.relative_to(directory)), str(o.pages or ""),
-                      ", ".join(f"{k}×{v}" for k, v in sorted(o.tables.items())),
-                      str(o.counts.get("budget_lines", 0)), str(o.counts.get("facts", 0)),
-                      str(o.counts.get("projects", 0)),
-                      f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}",
-                      f"{o.seconds:.1f}")
-    table.add_row("[b]total", str(totals["pages"]), f"{totals['documents']} ok, {totals['failed']} failed",
-                  str(totals["lines"]), str(totals["facts"]), str(totals["projects"]),
-                  str(totals["findings"]), f"{totals['seconds']:.1f}")
-    out.print(table)
+        sev, c = o.severities, o.counts
+        kinds.update(o.tables)
+        totals.update(pages=o.pages or 0, tables=sum(o.tables.values()), lines=c.get("budget_lines", 0),
+                      facts=c.get("facts", 0), projects=c.get("projects", 0), seconds=o.seconds,
+                      documents=1, **{k: v for k, v in sev.items()})
+        per_doc.add_row(name, str(o.pages or "-"), str(sum(o.tables.values())), str(c.get("budget_lines", 0)),
+                        str(c.get("facts", 0)), str(c.get("projects", 0)),
+                        f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}", f"{o.seconds:.1f}")
+    per_doc.add_row(f"[b]{totals['documents']} documents", str(totals["pages"]), str(totals["tables"]),
+                    str(totals["lines"]), str(totals["facts"]), str(totals["projects"]),
+                    f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{totals['seconds']:.1f}")
+    out.print(per_doc)
+    if kinds:
+        by_kind = RichTable(title="tables recognized, by kind")
+        by_kind.add_column("kind")
+        by_kind.add_column("tables", justify="right")
+        for kind, n in kinds.most_common():
+            by_kind.add_row(kind, str(n))
+        out.print(by_kind)
+    for name, reason in failures:
+        out.print(f"failed: {name}: {reason}", markup=False, highlight=False, soft_wrap=True)
+
+
+def register_commands() -> None:
+    """Commands that live beside their library code: crawling (flows/crawl_cli.py) and
+    the researchers' table / fdp / browse / show (flows/research_cli.py)."""
+    from flows import crawl_cli, research_cli
+
+    app.command()(crawl_cli.crawl)
+    app.command()(crawl_cli.serve)
+    app.command("mock-portal")(crawl_cli.mock_portal)
+    app.command()(crawl_cli.demo)
+    for command in research_cli.COMMANDS:
+        app.command()(command)
+
+
+register_commands()
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import TerminationSignal
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -122,6 +123,10 @@ class PortalConfig:
 
 class PortalConfigError(ValueError):
     pass
+
+
+class CrawlError(RuntimeError):
+    """The crawl as a whole could not run (not one document's failure)."""
 
 
 SECTIONS = {"schedule": ScheduleSettings, "fetch": FetchSettings, "list": ListSettings,
@@ -494,10 +499,24 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
             pages = found.pages
             for failure in found.failures:
                 record_page_failure(run, failure)
+            if not pages:  # the site is down or moved: the nightly run must show as failed
+                raise CrawlError(f"{config.name}: no page could be read: "
+                                 + "; ".join(f"{e.url}: {e.reason}" for e in found.failures))
             futures = {fetch_attachment.submit(fetcher, att, load_known(engine, att.url).validators, workdir): att
                        for att in found.attachments.values()}
-            for future in as_completed(list(futures)):
-                settle(run, futures[future], future)
+            try:
+                for future in as_completed(list(futures)):
+                    settle(run, futures[future], future)
+            except BaseException:
+                for future in futures:  # queued fetches must not start once the crawl is ending
+                    future.wrapped_future.cancel()
+                raise
+    except (TerminationSignal, KeyboardInterrupt):
+        # Stopped from outside (SIGTERM, Ctrl-C): every document and fetch-log
+        # row written so far is complete; the next run fetches the rest.
+        with write_transaction(engine) as conn:
+            close_crawl(conn, run.crawl_id, "interrupted", pages, now())
+        raise
     except BaseException:
         with write_transaction(engine) as conn:
             close_crawl(conn, run.crawl_id, "failed", pages, now())

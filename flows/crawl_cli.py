@@ -87,3 +87,68 @@ def mock_portal(port: int = typer.Option(8765, "--port", help="Port on 127.0.0.1
             time.sleep(3600)
     except KeyboardInterrupt:
         portal.stop()
+
+
+DEMO_QUERY = ("select file_name, key, value, unit, page, source_text from v_facts "
+              "join v_documents using (sha256) where key like 'three_public.total%' order by file_name, key")
+
+
+def load_mock_portal():
+    if not MOCK_SERVER.is_file():
+        fail(f"{MOCK_SERVER}: the mock portal ships with the source tree, not the installed package", 2)
+    spec = importlib.util.spec_from_file_location("disclosures_mock_portal", MOCK_SERVER)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module.MockPortal
+
+
+def demo(
+    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db"),
+    raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
+) -> None:
+    """The main job on the bundled sample: serve the mock portal on 127.0.0.1, crawl it
+    through the Prefect flow into the database, print what was loaded and one query."""
+    import os
+    import tempfile
+
+    from db.engine import get_engine
+    from db.query import run_readonly
+    from flows.crawl import PORTALS_DIR, crawl_portal
+
+    # A demo must not talk to anything but this machine: Prefect's temporary
+    # API server stays local, and its analytics are switched off.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    portal = load_mock_portal()().start(0)
+    try:
+        with tempfile.TemporaryDirectory(prefix="disclosures-demo-") as tmp:
+            config = Path(tmp) / "mock-czyjs.toml"
+            config.write_text((PORTALS_DIR / "mock-czyjs.toml").read_text(encoding="utf-8")
+                              .replace("http://127.0.0.1:8765", portal.base_url), encoding="utf-8")
+            err.print(f"mock portal at {portal.url('/czyjs/index.html')}; crawling it as a Prefect flow run…")
+            summary = crawl_portal(str(config), db, raw_dir)
+    finally:
+        portal.stop()
+    table = RichTable(title=f"crawl of {summary['portal']} (crawl run {summary['crawl_run_id']})")
+    for key in SUMMARY_KEYS:
+        table.add_column(key, justify="right")
+    table.add_row(*(str(summary.get(key, 0)) for key in SUMMARY_KEYS))
+    err.print(table)
+    engine = get_engine(db)
+    columns, rows = run_readonly(engine, "select file_name, organization, fiscal_year, n_facts, "
+                                         "n_budget_lines, n_indicators, n_findings "
+                                         "from v_documents order by file_name")
+    print_rows("documents loaded", columns, rows)
+    columns, rows = run_readonly(engine, DEMO_QUERY)
+    print_rows(f"example query: {DEMO_QUERY}", columns, rows)
+
+
+def print_rows(title: str, columns: list[str], rows: list[tuple]) -> None:
+    table = RichTable(title=title)
+    for column in columns:
+        table.add_column(str(column))
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)

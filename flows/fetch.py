@@ -175,6 +175,7 @@ class Fetcher:
         self._gates: dict[str, HostGate] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._lock = threading.Lock()
+        self._robots_lock = threading.Lock()
 
     def __enter__(self) -> "Fetcher":
         return self
@@ -196,14 +197,12 @@ class Fetcher:
         return self.robots_for(url).can_fetch(self.settings.user_agent, url)
 
     def robots_for(self, url: str) -> urllib.robotparser.RobotFileParser:
+        """The host's robots.txt, fetched once per crawl (threads wait for the first)."""
         host = host_of(url)
-        with self._lock:
-            parser = self._robots.get(host)
-        if parser is None:
-            parser = self.load_robots(host)
-            with self._lock:
-                parser = self._robots.setdefault(host, parser)
-        return parser
+        with self._robots_lock:
+            if host not in self._robots:
+                self._robots[host] = self.load_robots(host)
+            return self._robots[host]
 
     def load_robots(self, host: str) -> urllib.robotparser.RobotFileParser:
         """RFC 9309: a missing robots.txt (4xx) allows everything; one that

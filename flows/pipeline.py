@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractors.errors import BadInput
 from flows import rawstore
@@ -26,6 +27,9 @@ from extractors.recognizers.evaluation_report import recognize_evaluation_report
 from extractors.recognizers.narrative import recognize_narrative
 from extractors.recognizers.performance import recognize_performance
 from extractors.recognizers.statements import recognize_statements
+
+if TYPE_CHECKING:  # flows.isolation imports this module
+    from flows.isolation import IsolationSettings
 
 try:
     PIPELINE_VERSION = version("disclosures")
@@ -93,23 +97,32 @@ def recognize(doc: Document) -> Extraction:
         return merged
 
     extraction = _wrap("recognize", doc.file_name, run)
-    if not (extraction.facts or extraction.budget_lines or extraction.projects):
+    if not (extraction.facts or extraction.budget_lines or extraction.projects or extraction.tables):
         raise BadInput(f"{doc.file_name}: no recognizable disclosure content "
-                       f"(no figures, budget tables or 绩效自评表 found)")
+                       f"(no figures, statement tables or 绩效自评表 found)")
     return extraction
 
 
-def normalize(extraction: Extraction, item: str) -> Extraction:
+def load_decisions(db_url: str | None) -> dict[tuple[str, str], str]:
+    """The review decisions stored in the database (``disclosures map``), for ``normalize``."""
+    from db.engine import get_engine
+    from db.review import load_decisions as stored_decisions
+
+    return _wrap("decisions", str(db_url), lambda: stored_decisions(get_engine(db_url)))
+
+
+def normalize(extraction: Extraction, item: str,
+              decisions: dict[tuple[str, str], str] | None = None) -> Extraction:
     from normalizers.apply import normalize as apply_vocabularies
 
-    _wrap("normalize", item, apply_vocabularies, extraction)
+    _wrap("normalize", item, apply_vocabularies, extraction, None, decisions)
     return extraction
 
 
-def check(extraction: Extraction, item: str) -> Extraction:
+def check(extraction: Extraction, item: str, doc: Document | None = None) -> Extraction:
     from checks import run_checks
 
-    extraction.findings += _wrap("check", item, run_checks, extraction)
+    extraction.findings += _wrap("check", item, run_checks, extraction, doc)
     return extraction
 
 
@@ -118,12 +131,18 @@ def store(doc: Document, extraction: Extraction, db_url: str | None, started_at:
     """Write the document's rows in one transaction, then keep its bytes in the
     raw store so ``reprocess`` can re-extract it without the original path."""
     from db.engine import get_engine, migrate
-    from db.store import store_extraction
+    from db.review import store_learned_pairs
+    from db.store import set_aside_unstorable, store_extraction
+    from normalizers.review import unknown_printed_pairs
 
     def run():
         engine = get_engine(db_url)
         migrate(engine)
+        set_aside_unstorable(extraction)
         stored = store_extraction(engine, doc, extraction, PIPELINE_VERSION, started_at)
+        year = extraction.info.fiscal_year
+        store_learned_pairs(engine, doc.sha256, year,
+                            unknown_printed_pairs(extraction.budget_lines, year))
         if source is not None:
             rawstore.put(Path(source), doc.sha256, raw_root)
         return stored
@@ -131,20 +150,30 @@ def store(doc: Document, extraction: Extraction, db_url: str | None, started_at:
     return _wrap("store", doc.file_name, run)
 
 
-def extract(path: Path, source_url: str | None = None) -> tuple[Document, Extraction]:
-    """Read, recognize, normalize and check one file; nothing is stored."""
+def extract(path: Path, source_url: str | None = None,
+            decisions: dict[tuple[str, str], str] | None = None) -> tuple[Document, Extraction]:
+    """Read, recognize, normalize (applying ``decisions``, see ``load_decisions``)
+    and check one file; nothing is stored."""
     doc = read(path, source_url)
     extraction = recognize(doc)
-    normalize(extraction, doc.file_name)
-    check(extraction, doc.file_name)
+    normalize(extraction, doc.file_name, decisions)
+    check(extraction, doc.file_name, doc)
     return doc, extraction
 
 
 def process_file(path: Path, db_url: str | None = None, source_url: str | None = None,
-                 raw_root: str | Path | None = None) -> Outcome:
-    """The whole path for one file, without Prefect."""
+                 raw_root: str | Path | None = None,
+                 isolation: IsolationSettings | None = None) -> Outcome:
+    """The whole path for one file, without Prefect. Reading to checking runs in a
+    child process under ``flows.isolation``'s time and memory limits
+    (``isolation``: an ``IsolationSettings``; None reads them from the environment)."""
+    from flows.isolation import DocumentLimits, run_stage
+
     started, t0 = datetime.now(timezone.utc), time.perf_counter()
-    doc, extraction = extract(path, source_url)
+    limits = DocumentLimits.start(isolation)
+    decisions = load_decisions(db_url)  # read in the parent: the child only computes
+    doc, extraction = run_stage(limits, "extract", Path(path).name, extract, Path(path).resolve(),
+                                source_url, decisions)
     stored = store(doc, extraction, db_url, started, path, raw_root)
     return outcome(doc, extraction, stored, time.perf_counter() - t0)
 

@@ -1,4 +1,4 @@
-"""The ``process_document`` Prefect flow: read → recognize → normalize → check → store.
+"""The ``process_document`` Prefect flow: read → recognize → (decisions) normalize → check → store.
 
 The flow only orchestrates: each task calls the plain function in
 ``flows.pipeline`` that the CLI calls too.
@@ -23,26 +23,35 @@ from prefect import flow, task
 from prefect.context import FlowRunContext
 
 from flows import pipeline
+from flows.isolation import DocumentLimits, IsolationSettings, run_stage as run_isolated
 
 
+# Each stage before ``store`` runs in a child process under the document's
+# time and memory limits (``flows.isolation``); the stages return their
+# results, which the flow uses (a child's in-place changes never reach it).
 @task(name="read")
-def read_task(path: str, source_url: str | None):
-    return pipeline.read(Path(path), source_url)
+def read_task(path: str, source_url: str | None, limits: DocumentLimits | None = None):
+    return run_isolated(limits, "read", Path(path).name, pipeline.read, Path(path).resolve(), source_url)
 
 
 @task(name="recognize")
-def recognize_task(doc):
-    return pipeline.recognize(doc)
+def recognize_task(doc, limits: DocumentLimits | None = None):
+    return run_isolated(limits, "recognize", doc.file_name, pipeline.recognize, doc)
+
+
+@task(name="decisions")
+def decisions_task(db_url: str | None):
+    return pipeline.load_decisions(db_url)
 
 
 @task(name="normalize")
-def normalize_task(extraction, item: str):
-    return pipeline.normalize(extraction, item)
+def normalize_task(extraction, item: str, decisions=None, limits: DocumentLimits | None = None):
+    return run_isolated(limits, "normalize", item, pipeline.normalize, extraction, item, decisions)
 
 
 @task(name="check")
-def check_task(extraction, item: str):
-    return pipeline.check(extraction, item)
+def check_task(extraction, item: str, doc=None, limits: DocumentLimits | None = None):
+    return run_isolated(limits, "check", item, pipeline.check, extraction, item, doc)
 
 
 @task(name="store")
@@ -60,12 +69,16 @@ def run_stage(stage, *args):
 
 @flow(name="process_document")
 def process_document(path: str, db_url: str | None = None, source_url: str | None = None,
-                     raw_root: str | None = None) -> dict:
-    """Process one file into the database; returns the outcome as a dict."""
+                     raw_root: str | None = None, isolation: IsolationSettings | None = None) -> dict:
+    """Process one file into the database; returns the outcome as a dict.
+    ``isolation`` None takes the limits from the environment."""
     started, t0 = datetime.now(timezone.utc), time.perf_counter()
-    doc = run_stage(read_task, path, source_url)
-    extraction = run_stage(recognize_task, doc)
-    run_stage(normalize_task, extraction, doc.file_name)
-    run_stage(check_task, extraction, doc.file_name)
+    limits = DocumentLimits.start(isolation)
+    doc = run_stage(read_task, path, source_url, limits)
+    extraction = run_stage(recognize_task, doc, limits)
+    # a person's review decisions (``disclosures map``) override the matchers
+    decisions = run_stage(decisions_task, db_url)
+    extraction = run_stage(normalize_task, extraction, doc.file_name, decisions, limits)
+    extraction = run_stage(check_task, extraction, doc.file_name, doc, limits)
     stored = run_stage(store_task, doc, extraction, db_url, started, path, raw_root)
     return vars(pipeline.outcome(doc, extraction, stored, time.perf_counter() - t0))

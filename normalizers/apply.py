@@ -2,8 +2,11 @@
 
 Every budget line gets its subject code, the code's name for the document's
 fiscal year and how it was found; every indicator its canonical levels and
-三级 id. What the vocabularies cannot place becomes a finding rather than a
-guess: an unresolved subject, a printed name that contradicts its printed
+三级 id; the document its organization id. A person's decision
+(``normalizers.review``, stored by ``disclosures map``) about a raw name wins
+over every matcher except a printed code: the name gets the decided target
+with ``Match("review", 100)``. What the vocabularies cannot place becomes a
+finding rather than a guess: an unresolved subject, a printed name that contradicts its printed
 code, an unknown level name, a 二级指标 filed under a foreign 一级.
 """
 
@@ -12,10 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from extractors.records import BudgetLine, Extraction, Finding, Indicator, Match, Project
+from extractors.records import BudgetLine, DocumentInfo, Extraction, Finding, Indicator, Match, Project
 from normalizers.indicators import indicator_vocabulary
+from normalizers.organizations import identify_organization, region_level
+from normalizers.review import Decisions, decided
 from normalizers.settings import MatchSettings
 from normalizers.subjects import METHOD_RANK, SubjectMatch, function_catalogue
+
+# a person's decision is as certain as a known alias when levels are compared
+DECISION_RANK = {**METHOD_RANK, "review": METHOD_RANK["alias"]}
+DECIDED_SCORE = 100.0
 
 
 @dataclass(frozen=True)
@@ -50,20 +59,37 @@ LEVEL_MISMATCH = Rule(
     "but {level2} belongs under {parents}, not {level1}")
 
 
-def normalize(extraction: Extraction, settings: MatchSettings | dict | None = None) -> None:
-    """Fill codes, canonical names and matches in place; append findings."""
+def normalize(extraction: Extraction, settings: MatchSettings | dict | None = None,
+              decisions: Decisions | None = None) -> None:
+    """Fill codes, canonical names and matches in place; append findings.
+
+    ``decisions``: ``{(kind, key): target}`` as ``db.review.load_decisions``
+    returns them (keys from ``normalizers.review.decision_key``)."""
     settings = MatchSettings.resolve(settings)
     year = extraction.info.fiscal_year
-    extraction.findings += budget_lines_to_subjects(extraction.budget_lines, year, settings)
+    info_to_organization(extraction.info, decisions)
+    extraction.findings += budget_lines_to_subjects(extraction.budget_lines, year, settings,
+                                                    decisions)
     for project in extraction.projects:
-        extraction.findings += project_to_canonical_indicators(project, settings)
+        extraction.findings += project_to_canonical_indicators(project, settings, decisions)
+
+
+def info_to_organization(info: DocumentInfo, decisions: Decisions | None = None) -> None:
+    """The document's stable organization id and region level."""
+    target = decided(decisions, "organization", info.organization)
+    if target is not None:
+        info.org_id, info.region_level = target, region_level(target, info.region)
+        return
+    found = identify_organization(info.organization, info.region)
+    info.org_id, info.region_level = found.id, found.region_level
 
 
 # -- budget lines --------------------------------------------------------------------
 
 
 def budget_lines_to_subjects(lines: list[BudgetLine], year: int | None,
-                             settings: MatchSettings) -> list[Finding]:
+                             settings: MatchSettings,
+                             decisions: Decisions | None = None) -> list[Finding]:
     """Resolve each line's subject; one finding per distinct problem text, naming
     every line it concerns (the same subject recurs per fund/measure/component)."""
     catalogue = function_catalogue()
@@ -73,6 +99,10 @@ def budget_lines_to_subjects(lines: list[BudgetLine], year: int | None,
     findings: list[Finding] = []
     for (code_raw, raw), group in groups.items():
         found = catalogue.resolve(raw, year, code_raw, settings)
+        target = decided(decisions, "subject", raw) if found.method != "code" else None
+        if target is not None:
+            found = SubjectMatch(target, catalogue.name_for_year(target, year), "review",
+                                 DECIDED_SCORE)
         for line in group:
             line.subject_code, line.subject_name = found.code, found.name
             line.match = found.to_match()
@@ -103,25 +133,30 @@ def subject_findings(found: SubjectMatch, code_raw: str | None, raw: str, year: 
 # -- indicators ------------------------------------------------------------------------
 
 
-def project_to_canonical_indicators(project: Project, settings: MatchSettings) -> list[Finding]:
+def project_to_canonical_indicators(project: Project, settings: MatchSettings,
+                                    decisions: Decisions | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for indicator in project.indicators:
-        findings += indicator_to_canonical(indicator, project.name, settings)
+        findings += indicator_to_canonical(indicator, project.name, settings, decisions)
     return findings
 
 
 def weaker(a: Match, b: Match) -> Match:
     """The less certain of two matches (the levels share one ``level_match``)."""
-    if METHOD_RANK.get(a.method, 4) != METHOD_RANK.get(b.method, 4):
-        return a if METHOD_RANK.get(a.method, 4) > METHOD_RANK.get(b.method, 4) else b
+    rank_a, rank_b = DECISION_RANK.get(a.method, 4), DECISION_RANK.get(b.method, 4)
+    if rank_a != rank_b:
+        return a if rank_a > rank_b else b
     return a if a.score <= b.score else b
 
 
-def indicator_to_canonical(ind: Indicator, project: str, settings: MatchSettings) -> list[Finding]:
+def indicator_to_canonical(ind: Indicator, project: str, settings: MatchSettings,
+                           decisions: Decisions | None = None) -> list[Finding]:
     vocab = indicator_vocabulary()
     findings: list[Finding] = []
-    ind.level1, match1 = vocab.match_level1(ind.level1_raw, settings)
-    ind.level2, match2 = vocab.match_level2(ind.level2_raw, ind.level1, settings)
+    ind.level1, match1 = decided_or(decisions, "level1", ind.level1_raw,
+                                    lambda: vocab.match_level1(ind.level1_raw, settings))
+    ind.level2, match2 = decided_or(decisions, "level2", ind.level2_raw,
+                                    lambda: vocab.match_level2(ind.level2_raw, ind.level1, settings))
     present = [m for raw, m in ((ind.level1_raw, match1), (ind.level2_raw, match2)) if (raw or "").strip()]
     ind.level_match = weaker(*present) if len(present) == 2 else (present[0] if present else Match())
     for which, raw, canonical in (("一级指标", ind.level1_raw, ind.level1),
@@ -134,5 +169,13 @@ def indicator_to_canonical(ind: Indicator, project: str, settings: MatchSettings
             [ind], project=project, indicator=ind.name, level1_raw=ind.level1_raw,
             level2_raw=ind.level2_raw, level1=ind.level1, level2=ind.level2,
             parents=" or ".join(vocab.parents_of(ind.level2))))
-    ind.name_canonical, ind.match = vocab.match_indicator_name(ind.name, settings)
+    ind.name_canonical, ind.match = decided_or(decisions, "indicator", ind.name,
+                                               lambda: vocab.match_indicator_name(ind.name, settings))
     return findings
+
+
+def decided_or(decisions: Decisions | None, kind: str, raw: str | None,
+               match) -> tuple[str | None, Match]:
+    """A person's decision about ``raw`` when there is one, else the matcher's answer."""
+    target = decided(decisions, kind, raw)
+    return (target, Match("review", DECIDED_SCORE)) if target is not None else match()

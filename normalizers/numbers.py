@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
+
+# digits of Decimal arithmetic here: far above any printed figure, so scaling is exact
+EXACT_PRECISION = 80
 
 UNIT_FACTORS: dict[str, Decimal] = {
     "元": Decimal(1),
@@ -74,7 +77,9 @@ def to_yuan(value: Decimal, unit: str) -> Decimal:
         factor = UNIT_FACTORS[unit]
     except KeyError:
         raise ValueError(f"unknown money unit: {unit!r}") from None
-    return normalize_decimal(value * factor)
+    with localcontext() as ctx:
+        ctx.prec = EXACT_PRECISION
+        return normalize_decimal(value * factor)
 
 
 def text_to_amount(text: str, default_unit: str = "元") -> Decimal | None:
@@ -96,9 +101,13 @@ def text_to_percent(text: str) -> Decimal | None:
 
 def normalize_decimal(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+    with localcontext() as ctx:
+        # a number a document prints is never too long to stay exact; whether
+        # the database can hold it is the store's question, not the parser's
+        ctx.prec = EXACT_PRECISION
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value.normalize()
 
 
 def unit_scale_from_caption(text: str) -> str | None:

@@ -96,10 +96,12 @@ def describe_format(kind: str) -> str:
 
 
 def read_document(path: Path, source_url: str | None = None) -> Document:
-    """Read a PDF or DOCX into the layout IR, choosing the reader from the bytes.
+    """Read a PDF, DOCX, XLSX or legacy DOC/XLS into the layout IR, choosing the
+    reader from the bytes.
 
     Raises ``BadInput`` (one line naming the file) when the file is empty, encrypted,
-    unreadable, or neither a PDF nor a DOCX.
+    unreadable, an image-only PDF without OCR installed, a zip bundle (unpacked and
+    processed member by member instead), or of another format.
     """
     path = Path(path)
     try:
@@ -113,9 +115,22 @@ def read_document(path: Path, source_url: str | None = None) -> Document:
 
         return read_docx(path, sha256=sha256, source_url=source_url)
     if kind == "pdf":
+        from extractors.readers.ocr import refuse_scan_without_ocr
         from extractors.readers.pdf import read_pdf
 
+        refuse_scan_without_ocr(path)
         return read_pdf(path, sha256=sha256, source_url=source_url)
+    if kind == "xlsx":
+        from extractors.readers.xlsx import read_xlsx
+
+        return read_xlsx(path, sha256=sha256, source_url=source_url)
+    if kind in ("doc", "xls"):
+        from extractors.readers.convert import read_legacy
+
+        return read_legacy(path, kind, sha256=sha256, source_url=source_url)
+    if kind == "zip":
+        raise BadInput(f"{path.name}: is a .zip bundle; unpack it (extractors.readers.bundle.read_bundle) "
+                       f"and process each file in it with `disclosures extract`")
     if kind == "empty":
         raise BadInput(f"{path.name}: empty file (0 bytes)")
     if kind == "encrypted-ooxml":

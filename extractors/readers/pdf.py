@@ -44,6 +44,7 @@ from extractors.readers.pdf_tables import (
     rects_to_cells,
 )
 from extractors.readers.pdf_page import PageGeometry, RuleSettings, read_page_geometry
+from extractors.readers.ocr import mark_ocr_blocks, ocr_page
 from extractors.readers.pdf_text import (
     Glyph,
     Line,
@@ -53,8 +54,9 @@ from extractors.readers.pdf_text import (
     find_running_lines,
     glyphs_to_lines,
     margins_by_geometry,
+    opens_list_item,
     paragraph_chars,
-    typical_gap,
+    spacing_by_geometry,
 )
 
 PDF_MAGIC = b"%PDF-"
@@ -171,7 +173,9 @@ def read_page(path: Path, doc: pdfium.PdfDocument, index: int, settings: PdfSett
     glyphs = geometry.glyphs
     content = PageContent(geometry.number, geometry.width, geometry.height, [], [])
     if not glyphs:
-        content.no_text_layer = geometry.images > 0
+        geometry = ocr_page(doc, index, geometry)  # a scanned page: unchanged when OCR is not installed
+        glyphs = geometry.glyphs
+        content.no_text_layer = geometry.images > 0 and not glyphs
     elif unreadable_fraction(glyphs) > settings.garbled_fraction:
         fallback = pdfminer_glyphs(path, index)
         if fallback and unreadable_fraction(fallback) <= settings.garbled_fraction:
@@ -221,8 +225,8 @@ class Assembler:
         before, after = self.margins[prev.page], self.margins[line.page]
         if before is None or after is None:
             return False
-        if first_on_page and prev.page != line.page - 1:
-            return False
+        if first_on_page and (prev.page != line.page - 1 or opens_list_item(line)):
+            return False  # a list marker opening a page: a heading or new item, not a wrap
         if not first_on_page:
             gap = self.gaps[line.page]
             if gap is not None and line.top - prev.bottom > gap * text.gap_factor + text.gap_slack:
@@ -277,8 +281,9 @@ def pages_to_blocks(pages: list[PageContent], settings: PdfSettings) -> list[Blo
     for p in pages:
         p.lines = [ln for ln in p.lines if id(ln) not in running and ln.text.strip()]
     by_page = {p.number: p.lines for p in pages}
-    assembler = Assembler(margins_by_geometry(by_page, {p.number: p.width for p in pages}),
-                          {p.number: typical_gap(p.lines) for p in pages}, settings)
+    widths = {p.number: p.width for p in pages}
+    assembler = Assembler(margins_by_geometry(by_page, widths),
+                          spacing_by_geometry(by_page, widths, settings.text), settings)
     for p in pages:
         assembler.add_page(p)
     return number_blocks(assembler.blocks)
@@ -318,6 +323,7 @@ def read_pdf(path: Path, sha256: str | None = None, source_url: str | None = Non
         raise
     finally:
         doc.close()
-    return Document(blocks=pages_to_blocks(pages, settings), format="pdf", file_name=path.name,
+    blocks = pages_to_blocks(pages, settings)
+    return Document(blocks=blocks, format="pdf", file_name=path.name,
                     sha256=sha256 or file_sha256(path), pages=n_pages, source_url=source_url,
-                    notes=pages_to_notes(pages))
+                    notes=pages_to_notes(pages) + mark_ocr_blocks(blocks))

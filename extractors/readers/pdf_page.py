@@ -95,6 +95,15 @@ def read_glyphs(textpage: pdfium.PdfTextPage, number: int, place: Placement) -> 
     return glyphs
 
 
+def inside_page(glyphs: list[Glyph], width: float, height: float) -> list[Glyph]:
+    """Glyphs whose centre lies on the displayed (crop-box) page. Producers park hidden
+    copies of content off the page: 江苏省人大办公厅2017年度预算公开.pdf p.11 draws a
+    second copy of its tables at top 841–2573 pt on an 842 pt page, 上海市普陀区商务
+    委员会25年预算.pdf p.4 repeats p.3's text above the page top."""
+    return [g for g in glyphs
+            if 0 <= (g.x0 + g.x1) / 2 <= width and 0 <= (g.top + g.bottom) / 2 <= height]
+
+
 def font_size(handle, index: int, matrix) -> float:
     """The size the glyph is drawn at: pdfium reports the ``Tf`` operand, which many
     producers set to 1 (or 300) and scale with the text matrix."""
@@ -105,6 +114,20 @@ def font_size(handle, index: int, matrix) -> float:
 
 
 # ---- ruling lines -------------------------------------------------------------------------
+
+def clip_edges(edges: list[dict], width: float, height: float) -> list[dict]:
+    """Rulings cut to the displayed page; those wholly off it (the hidden table copies
+    of ``inside_page``) are dropped."""
+    clipped = []
+    for e in edges:
+        x0, x1 = max(e["x0"], 0.0), min(e["x1"], width)
+        top, bottom = max(e["top"], 0.0), min(e["bottom"], height)
+        length = x1 - x0 if e["orientation"] == "h" else bottom - top
+        if x0 > x1 or top > bottom or length <= 0:
+            continue
+        clipped.append(edge(x0, top, x1, bottom, e["orientation"]))
+    return clipped
+
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
     """``m`` then ``n`` (PDF row-vector convention)."""
@@ -216,11 +239,12 @@ def read_page_geometry(doc: pdfium.PdfDocument, index: int, settings: RuleSettin
         place = Placement(left, bottom, right - left, top - bottom, page.get_rotation() % 360)
         textpage = page.get_textpage()
         try:
-            glyphs = read_glyphs(textpage, index + 1, place)
+            glyphs = inside_page(read_glyphs(textpage, index + 1, place), width, height)
         finally:
             textpage.close()
         edges, images = walk_objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
                                      IDENTITY, place, settings)
+        edges = clip_edges(edges, width, height)
         return PageGeometry(index + 1, width, height, glyphs, edges, images)
     finally:
         page.close()

@@ -218,15 +218,26 @@ def continuation_columns(base: Table, base_edges: Sequence[float], part: PageTab
     return None
 
 
-def is_wrapped_fragment(prev: Cell, frag: Cell, settings: TableSettings) -> bool:
-    """The previous row's cell text ran to the cell's right edge and is not an amount:
-    its continuation was pushed over the page break (2018年省检察院部门预算公开.pdf,
-    p.13→14: ``十七、国土海洋气象等支`` / ``出``)."""
-    if not prev.text or not prev.chars or not prev.bbox or AMOUNT.match(prev.text):
+def is_wrapped_fragment(prev: Cell, frag: Cell, settings: TableSettings, unlabelled: bool) -> bool:
+    """The previous row's cell text ran to the cell's right edge: its continuation was
+    pushed over the page break (2018年省检察院部门预算公开.pdf, p.13→14:
+    ``十七、国土海洋气象等支`` / ``出``). Right-aligned amounts always reach the edge,
+    so an amount counts only when the continuation row is ``unlabelled``."""
+    if not prev.text or not prev.chars or not prev.bbox or (AMOUNT.match(prev.text) and not unlabelled):
         return False
     last = prev.chars[-1].bbox
     size = last[3] - last[1]
     return last[2] >= prev.bbox[2] - settings.wrap_reach_em * size
+
+
+def lost_row_label(table: Table, frags: list[Cell]) -> bool:
+    """The table's last row starts with its own label and the continuation row has none:
+    the row itself was cut by the page break, its label left behind (the seed PDF
+    p.11→12: ``合计 | 10 | 10`` / `` | 0 | 0`` is one row holding ``100``). A label
+    merged down from rows above (``预算执行情况（10分）``) proves nothing."""
+    label = table.cell_at(table.n_rows - 1, 0)
+    return (label is not None and bool(label.text) and label.row == table.n_rows - 1
+            and all(frag.col > 0 for frag in frags))
 
 
 def merge_split_row(table: Table, part_cells: list[Cell], first_row: int, settings: TableSettings
@@ -237,10 +248,11 @@ def merge_split_row(table: Table, part_cells: list[Cell], first_row: int, settin
     if not frags:
         return part_cells
     last = table.n_rows - 1
+    unlabelled = lost_row_label(table, frags)
     targets = []
     for frag in frags:
         prev = table.cell_at(last, frag.col)
-        if prev is None or prev.col != frag.col or not is_wrapped_fragment(prev, frag, settings):
+        if prev is None or prev.col != frag.col or not is_wrapped_fragment(prev, frag, settings, unlabelled):
             return part_cells
         targets.append((prev, frag))
     for prev, frag in targets:

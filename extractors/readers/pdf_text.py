@@ -20,6 +20,21 @@ from extractors.layout import BBox, Char, union_bbox
 
 WHITESPACE = {" ", "\u3000", "\u00a0", "\t"}
 
+# CJK line breaking (GB/T 15834, JIS X 4051 kinsoku): what may not start / end a line
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’％%…·～,.;:?!)]}")
+NO_LINE_END = set("（《「『【〔〈“‘([{")
+# a marker after these opens a new item; after ``；`` it is an inline enumeration
+# (``（一）…；（二）…`` wrapped at the semicolon stays one paragraph)
+SENTENCE_END = ("。", "：", "！", "？", ":", "!", "?")
+# a line stopping short after these ended its sentence, heading or contents entry
+# (``五、部门预算表 ………``) on purpose
+CLAUSE_END = SENTENCE_END + ("；", ";", "）", ")", "”", "」", "』", "》", "】", "．", ".", "…")
+# 一、 （三） (2) ⑵ ① 14. 6． 3、 第三部分 — a number then a dot only when no digit
+# follows (``6.5万元`` wrapped to a line start is not an item)
+LIST_MARKER = re.compile(
+    r"([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|[⑴-⒇①-⑳]"
+    r"|\d{1,3}(、|[.．](?!\d))|第[一二三四五六七八九十\d]{1,3}[部分章节条])")
+
 # "- 3 -", "— 12 —", "3", "第3页", "第 3 页 共 20 页", "3/20", "·3·"
 PAGE_NUMBER = re.compile(
     r"^[-—–·•\s]*(\d{1,4}|第\s*\d{1,4}\s*页(\s*[，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})[-—–·•\s]*$")
@@ -87,8 +102,10 @@ class TextSettings:
 
     word_gap_em: float = 0.6  # a gap wider than this between glyphs becomes one space
     indent_em: float = 0.8  # first-line indent that starts a paragraph
-    short_line_em: float = 1.2  # a line ending this far before the right margin ends a paragraph
-    gap_factor: float = 1.6  # a line gap this many times the page's usual gap ends a paragraph
+    short_line_em: float = 1.2  # a line ending this far before the right margin ends a paragraph …
+    ragged_em: float = 4.0  # … unless it ends mid-sentence no further than this from the margin
+    gap_factor: float = 1.6  # a line gap this many times the usual line gap ends a paragraph
+    spacing_percentile: float = 0.2  # the usual line gap: this low percentile of all line gaps
     gap_slack: float = 3.0  # points added to the gap threshold (absorbs rounding)
     size_change: float = 1.0  # points of font-size change that end a paragraph
     header_band: float = 0.10  # top fraction of the page where running headers live
@@ -215,9 +232,24 @@ def body_margins(lines: Sequence[Line]) -> Margins | None:
     return Margins(float(lefts.most_common(1)[0][0]), rights[int(0.9 * (len(rights) - 1))])
 
 
-def typical_gap(lines: Sequence[Line]) -> float | None:
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
-    return statistics.median(gaps) if gaps else None
+def line_gaps(lines: Sequence[Line]) -> list[float]:
+    return [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+
+
+def spacing_by_geometry(pages: dict[int, list[Line]], widths: dict[int, float],
+                        settings: TextSettings) -> dict[int, float | None]:
+    """The gap between wrapped lines of one paragraph, per page, measured over all pages
+    of the same width. A low percentile, not the median: where paragraphs are set
+    apart by spacing and many are one line long, paragraph gaps are the majority
+    (the seed PDF p.3: 14 pt between paragraphs, 4 pt inside them)."""
+    by_width: dict[int, list[float]] = defaultdict(list)
+    for page, lines in pages.items():
+        by_width[round(widths[page])].extend(line_gaps(lines))
+    spacing = {}
+    for width, gaps in by_width.items():
+        gaps.sort()
+        spacing[width] = gaps[int(settings.spacing_percentile * (len(gaps) - 1))] if gaps else None
+    return {page: spacing[round(widths[page])] for page in pages}
 
 
 def ends_paragraph(line: Line, margins: Margins, settings: TextSettings) -> bool:
@@ -228,26 +260,59 @@ def starts_paragraph(line: Line, margins: Margins, settings: TextSettings) -> bo
     return line.x0 > margins.left + settings.indent_em * line.size
 
 
-def leading_word_width(line: Line) -> float:
-    """Width of the unbreakable Latin/number run a line starts with (0 if it starts with CJK)."""
+def leading_unit_width(line: Line) -> float:
+    """Width of the unbreakable run a line starts with: a Latin/number word or one CJK
+    character, with the opening brackets before it and the punctuation that may not
+    start a line after it (CJK line breaking moves them together: ``元，``, ``100%。``,
+    ``（含）``)."""
     glyphs = strip_glyphs(line.glyphs)
     end = 0
+    while end < len(glyphs) and glyphs[end].text in NO_LINE_END:
+        end += 1
+    word = end
     while end < len(glyphs) and glyphs[end].text.isascii() and not glyphs[end].text.isspace():
+        end += 1
+    if end == word and end < len(glyphs):
+        end += 1
+    while end < len(glyphs) and glyphs[end].text in NO_LINE_START:
         end += 1
     return glyphs[end - 1].x1 - glyphs[0].x0 if end else 0.0
 
 
 def pushed_down(a: Line, b: Line, margins: Margins) -> bool:
-    """``a`` ends short only because ``b``'s first number could not be broken:
-    ``…拟购买服务`` / ``2555.8万元。`` (2017年省检察院部门预算.pdf p.23)."""
-    return leading_word_width(b) > margins.right - a.x1
+    """``a`` ends short only because ``b``'s first unit did not fit after it:
+    ``…拟购买服务`` / ``2555.8万元。`` (2017年省检察院部门预算.pdf p.23),
+    ``…项目支出628.56万`` / ``元，占28%。`` (the seed PDF p.1, ragged right)."""
+    return leading_unit_width(b) > margins.right - a.x1
+
+
+def broken_mid_sentence(a: Line, margins: Margins, settings: TextSettings) -> bool:
+    """A ragged-right line that stops short of the margin with no closing punctuation:
+    the line breaker moved a whole word down (LibreOffice breaks Chinese at word
+    boundaries: ``…严密部署推`` / ``进“化解矛盾风险…``, the seed PDF p.9)."""
+    return (not a.text.rstrip().endswith(CLAUSE_END)
+            and a.x1 >= margins.right - settings.ragged_em * a.size)
+
+
+def opens_list_item(line: Line) -> bool:
+    """The line starts with a list marker: ``六、``, ``14.``, ``（三）``, ``(2)``, ``第三部分``."""
+    return LIST_MARKER.match(line.text.lstrip()) is not None
+
+
+def starts_list_item(a: Line, b: Line) -> bool:
+    """``a`` closes a sentence and ``b`` opens a list item: a new paragraph even where
+    layout cannot tell — no indent, no spacing, or a page break between them."""
+    return a.text.rstrip().endswith(SENTENCE_END) and opens_list_item(b)
 
 
 def continues(a: Line, b: Line, margins: Margins, settings: TextSettings) -> bool:
     """Whether line ``b`` carries on the paragraph of line ``a`` (layout only)."""
-    return (abs(a.size - b.size) <= settings.size_change
-            and (not ends_paragraph(a, margins, settings) or pushed_down(a, b, margins))
-            and not starts_paragraph(b, margins, settings))
+    if (abs(a.size - b.size) > settings.size_change or starts_paragraph(b, margins, settings)
+            or starts_list_item(a, b)):
+        return False
+    if not ends_paragraph(a, margins, settings):
+        return True
+    return not opens_list_item(b) and (pushed_down(a, b, margins) or broken_mid_sentence(a, margins, settings))
 
 
 def margins_by_geometry(pages: dict[int, list[Line]], widths: dict[int, float]) -> dict[int, Margins | None]:

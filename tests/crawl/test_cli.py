@@ -1,12 +1,13 @@
-"""`disclosures crawl URL` with no config, through the command (a real flow run)."""
+"""`disclosures crawl URL` with no config, through the command (a real flow run), and a portal that is down."""
 
 from __future__ import annotations
 
+import pytest
 import typer
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
-from db.crawl import CrawlUrl
+from db.crawl import CrawlRun, CrawlUrl, FetchLog
 from db.models import Document
 from flows import crawl_cli
 
@@ -25,7 +26,9 @@ def test_crawl_without_a_config_follows_the_pager_and_collects_attachments(prefe
     assert result.exit_code == 0, result.output
     engine = create_engine("sqlite:///c.db")
     with engine.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(Document).where(Document.current_run_id.is_not(None))) == 3
+        stored = conn.scalar(select(func.count()).select_from(Document).where(Document.current_run_id.is_not(None)))
+        log = conn.execute(select(FetchLog.url, FetchLog.outcome, FetchLog.error)).all()
+        assert stored == 3, (result.output, log)
         urls = set(conn.scalars(select(CrawlUrl.url)))
     # every attachment of both list pages' articles; the default 30 s timeout
     # waits for the slow one (the seed PDF again)
@@ -37,3 +40,15 @@ def test_unknown_portal_is_bad_input(workdir):
     result = CliRunner().invoke(cli(), ["crawl", "no-such-portal"])
     assert result.exit_code == 2
     assert "Error: no-such-portal: not a URL, a TOML file or a portal in" in result.output
+
+
+def test_unreachable_portal_fails_the_run_with_the_reason(prefect_api, portal, workdir):
+    from flows.crawl import CrawlError, crawl_portal
+
+    state = crawl_portal(portal.url("/gone/index.html"), "sqlite:///c.db", delay_seconds=0.01, return_state=True)
+    assert state.is_failed()
+    with pytest.raises(CrawlError, match=r"no page could be read: .*/gone/index.html: http_404"):
+        state.result()
+    with create_engine("sqlite:///c.db").connect() as conn:
+        assert conn.execute(select(CrawlRun.status, CrawlRun.n_failed)).all() == [("failed", 0)]
+        assert conn.scalar(select(FetchLog.error).where(FetchLog.kind == "page")).startswith("http_404")

@@ -32,16 +32,16 @@ def log_by_path(engine, portal, crawl_run_id: int) -> dict[str, FetchLog]:
     return {row.url.removeprefix(portal.base_url): row for row in rows}
 
 
-# Long enough that the gaps between requests, measured at the mock server
-# while the crawl processes documents on the same two cores, show it.
+# Long enough that a missing pause would show in the gaps between requests
+# measured at the mock server (documents are processed meanwhile).
 POLITE_DELAY = 0.3
 
 
 @pytest.fixture
-def crawl(prefect_api, portal_config, workdir):
+def crawl(prefect_api, portal_config, workdir, db_url):
+    """``crawl(config=…)`` runs one crawl of the mock portal (on SQLite, and on
+    PostgreSQL when the CI provides one); ``crawl.engine`` reads the result."""
     from flows.crawl import crawl_portal
-
-    db_url = f"sqlite:///{workdir / 'crawl.db'}"
 
     def run(config=portal_config) -> dict:
         state = crawl_portal(str(config), db_url, str(workdir / "raw"), return_state=True)

@@ -110,3 +110,51 @@ def test_seed_vertical_merge_continues_across_page_break():
     assert (label.text, label.row, label.rowspan) == ("预算执行情况（10分）", 6, 6)
     assert table.text_at(6, 5) == "调整后预算数"  # "调整后" on p.17 + "预算数" on p.18
     assert table.text_at(11, 1) == "其他资金" and table.cell_at(11, 1).page == 18
+
+
+@pytest.fixture(scope="module")
+def seed():
+    if not SEED.exists():
+        pytest.skip("seed PDF not built yet")
+    return read_pdf(SEED)
+
+
+def paragraph_starting(doc, prefix: str):
+    return next(p for p in doc.paragraphs if p.text.startswith(prefix))
+
+
+def test_seed_list_marker_after_sentence_end_starts_paragraph(seed):
+    """LibreOffice sets the seed flush left without first-line indent; items and headings
+    are told apart by paragraph spacing and their markers (p.3, p.6, p.27)."""
+    texts = [p.text for p in seed.paragraphs]
+    item_15 = texts.index("15.住房保障支出（类）住房改革支出（款）购房补贴（项）:支出决算为30.17万元，完成预算100%。")
+    assert texts[item_15 + 1] == "六、一般公共预算财政拨款基本支出决算情况说明"
+    assert paragraph_starting(seed, "13.公共安全支出").text.endswith("指未单独设置项级科目的其他项目支出。")
+    assert paragraph_starting(seed, "14.公共安全支出").page == 6
+    # the source paragraph really ends on a comma: spacing, not punctuation, separates them
+    i = texts.index("四、评价结论", texts.index("四、评价结论及建议"))
+    assert texts[i - 1].startswith("（三）个性指标绩效分析。该项目") and texts[i - 1].endswith("考勤均为100%，")
+
+
+def test_seed_ragged_right_line_rejoined(seed):
+    """A flush-left line stops short when its next unit does not fit: a number with its
+    closing punctuation (``100%。``), a character with its comma (``元，``), or a whole
+    word (LibreOffice breaks Chinese at word boundaries: ``推`` / ``进“``)."""
+    par = paragraph_starting(seed, "2024年度本年支出合计")
+    assert par.text.endswith("项目支出628.56万元，占28%。")
+    assert len({round(c.bbox[1]) for c in par.chars}) == 2
+    assert paragraph_starting(seed, "5.一般公共服务（类）组织事务").text.endswith("支出决算为2.93万元，完成预算100%。")
+    par = paragraph_starting(seed, "（3）紧扣化解矛盾风险")
+    assert "严密部署推进“化解矛盾风险" in par.text and par.text.endswith("参与网格治理人数实现成倍增长。")
+    for par in seed.paragraphs:
+        assert len(par.chars) == len(par.text)
+
+
+def test_seed_row_split_by_page_break_rejoined(seed):
+    """The first 绩效自评表's 合计 row is cut by the page break inside its wrapped
+    ``100`` (p.11 ``10``, p.12 ``0``): one row, its label left on p.11."""
+    table = next(t for t in seed.tables if t.pages == [11, 12])
+    row = next(r for r in range(table.n_rows) if table.text_at(r, 0) == "合计")
+    assert [table.text_at(row, c) for c in (8, 9)] == ["100", "100"]
+    assert {c.page for c in table.cell_at(row, 8).chars} == {11, 12}
+    assert table.text_at(row + 1, 0) == "评价结论"

@@ -15,6 +15,9 @@ JIANCHA_2018 = CORPUS / "jiangsu-province-budgets" / "江苏省人民检察院" 
 JIANCHA_2017 = CORPUS / "jiangsu-province-budgets" / "江苏省人民检察院" / "2017年省检察院部门预算.pdf"
 CAIZHENG_2024 = CORPUS / "shanghai-putuo" / "24年普陀区财政局（测试问题版本）.pdf"
 WANLI_2024 = CORPUS / "shanghai-putuo" / "上海市普陀区人民政府万里街道办事处24年预算.pdf"
+RENDA_2017 = CORPUS / "jiangsu-province-budgets" / "江苏省人大办公厅" / "江苏省人大办公厅2017年度预算公开.pdf"
+SHENGWEI_2019_TABLES = CORPUS / "jiangsu-province-budgets" / "江苏省委办公厅" / "江苏省委办公厅2019年度部门预算公开表格.pdf"
+SHANGWU_2025 = CORPUS / "shanghai-putuo" / "上海市普陀区商务委员会25年预算.pdf"
 ROTATED = CORPUS / "jiangsu-province-budgets" / "江苏省人大办公厅" / "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
 
 
@@ -128,3 +131,44 @@ def test_every_char_box_holds_that_char(jiancha_2018):
             page.close()
     assert sum(map(len, wanted.values())) > 10000
     assert missing == []
+
+
+def test_hidden_copy_beyond_the_page_dropped():
+    """p.11 draws its table a second time at top 841–2573 pt on an 842 pt page."""
+    doc = read(RENDA_2017)
+    on_11 = [p.text for p in doc.paragraphs if p.page == 11]
+    assert on_11 == ["财政拨款支出预算表", "部门： 江苏省人大常委会办公厅 单位：万元"]
+    [table] = [t for t in doc.tables if 11 in t.pages]
+    assert (table.n_rows, table.n_cols) == (20, 3)
+    boxes = [c.bbox for cell in table.cells for c in cell.chars or []]
+    boxes += [c.bbox for p in doc.paragraphs if p.page == 11 for c in p.chars]
+    assert boxes and all(0 <= b[1] and b[3] <= 842 for b in boxes)
+
+
+def test_two_row_header_stays_two_rows():
+    """p.1: ``功能分类`` spans the two columns ``功能科目名称 | 金额`` below it (pdfplumber
+    finds the same cells); the recognizer's joined header path is not a merged cell."""
+    doc = read(SHENGWEI_2019_TABLES)
+    table = doc.tables[0]
+    top = table.cell_at(1, 2)
+    assert (top.text, top.row, top.rowspan, top.colspan) == ("功能分类", 1, 1, 2)
+    assert [table.text_at(2, c) for c in range(2, 6)] == ["功能科目名称", "金额", "项目名称", "金额"]
+    assert (table.cell_at(1, 4).text, table.cell_at(1, 4).colspan) == ("支出用途", 2)
+
+
+def test_list_marker_opening_a_page_starts_paragraph():
+    """The contents' last entry ``第四部分名词解释`` sits alone at the top of p.3."""
+    doc = read(JIANCHA_2017)
+    par = next(p for p in doc.paragraphs if p.text == "第四部分名词解释")
+    assert par.page == 3
+    assert any(p.text == "第三部分江苏省人民检察院2017年度部门预算情况说明" for p in doc.paragraphs)
+
+
+def test_list_marker_after_sentence_end_starts_paragraph():
+    """Justified with a first-line indent, but p.3's items 7 and 8 line up at one left
+    edge and item 7 ends on a full line: the marker after ``。`` splits them."""
+    doc = read(SHANGWU_2025)
+    texts = [p.text for p in doc.paragraphs if p.page == 3]
+    seven = next(t for t in texts if t.startswith("7、组织推进本区工商业技术进步"))
+    assert seven.endswith("推进现代服务业综合发展。")
+    assert any(t.startswith("8、组织协调本区工商业、煤炭、电力") for t in texts)

@@ -1,0 +1,103 @@
+"""Evidence pictures: the page region of a finding with every involved value boxed.
+
+A finding names its values through ``records`` (each field's provenance) and
+``evidence`` (source places that are no record). For a PDF, each page those
+places are on is rendered (pypdfium2), the boxes drawn (Pillow) and the
+picture cropped to the boxes with a margin, so the reader sees the figures
+and what is printed around them. Boxes are PDF points from the page's
+top-left (the reader's convention); pixels are points × scale. A Word file
+has no pages: its findings are shown by locator only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.layout import BBox, Provenance
+from extractors.records import Finding
+
+
+@dataclass(frozen=True)
+class EvidenceSettings:
+    scale: float = 2.0  # pixels per PDF point (144 dpi)
+    margin: float = 36.0  # points of context around the boxes
+    line_width: int = 3
+    colour: str = "#e0201b"
+
+
+DEFAULT_SETTINGS = EvidenceSettings()
+
+
+def finding_places(finding: Finding) -> list[Provenance]:
+    """Every source place of a finding, records' fields first, without repeats."""
+    places: list[Provenance] = []
+    for record in finding.records:
+        places += list(record.field_provenance.values())
+        main = getattr(record, "provenance", None)
+        if main is not None:
+            places.append(main)
+    places += finding.evidence
+    seen: set[tuple] = set()
+    unique: list[Provenance] = []
+    for p in places:
+        key = (p.locator, p.page, p.bbox)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def boxes_by_page(finding: Finding) -> dict[int, list[BBox]]:
+    pages: dict[int, list[BBox]] = {}
+    for p in finding_places(finding):
+        if p.page and p.bbox:
+            pages.setdefault(p.page, []).append(p.bbox)
+    return pages
+
+
+def locators(finding: Finding) -> list[str]:
+    return [f"p.{p.page} {p.locator}" if p.page else p.locator for p in finding_places(finding)]
+
+
+def region(boxes: list[BBox], width: float, height: float, margin: float) -> BBox:
+    """The boxes' union with a margin, kept on the page; full page width for context."""
+    top = max(0.0, min(b[1] for b in boxes) - margin)
+    bottom = min(height, max(b[3] for b in boxes) + margin)
+    return 0.0, top, width, bottom
+
+
+def file_stem(index: int, finding: Finding, page: int) -> str:
+    rule = re.sub(r"[^A-Za-z0-9_.-]", "_", finding.rule)
+    return f"{index:03d}-{rule}-p{page}"
+
+
+def render_evidence(pdf_path: Path, findings: list[Finding], out_dir: Path,
+                    settings: EvidenceSettings = DEFAULT_SETTINGS) -> list[Path]:
+    """One PNG per (finding, page) with boxes; returns the files written."""
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for index, finding in enumerate(findings, 1):
+            for page_no, boxes in sorted(boxes_by_page(finding).items()):
+                page = pdf[page_no - 1]
+                width, height = page.get_size()
+                image = page.render(scale=settings.scale).to_pil().convert("RGB")
+                draw = ImageDraw.Draw(image)
+                s = settings.scale
+                for x0, top, x1, bottom in boxes:
+                    draw.rectangle([x0 * s - 2, top * s - 2, x1 * s + 2, bottom * s + 2],
+                                   outline=settings.colour, width=settings.line_width)
+                x0, top, x1, bottom = region(boxes, width, height, settings.margin)
+                crop = image.crop((int(x0 * s), int(top * s), int(x1 * s), int(bottom * s)))
+                target = out_dir / f"{file_stem(index, finding, page_no)}.png"
+                crop.save(target)
+                written.append(target)
+    finally:
+        pdf.close()
+    return written

@@ -1,0 +1,83 @@
+"""绩效自评表: execution rate, scores within weights, weights and 合计."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from checks.rules import (
+    EXECUTION_RATE,
+    EXECUTION_SCORE_OVER_WEIGHT,
+    SCORE_OVER_WEIGHT,
+    TOL,
+    TOTAL_SCORE,
+    WEIGHTS_SUM,
+    close_enough,
+)
+from extractors.records import Extraction, Finding, Project
+
+
+def check_execution_rate(project: Project) -> Iterable[Finding]:
+    adjusted, executed, stated = project.budget_adjusted, project.executed, project.execution_rate
+    if adjusted in (None, 0) or executed is None or stated is None:
+        return
+    computed = executed / adjusted * 100
+    # d(rate) = 100 * (d_exec / adj + exec * d_adj / adj²)
+    slack = 100 * TOL.amount_rounding_yuan * (1 / adjusted + executed / adjusted ** 2)
+    if not close_enough(computed, stated, slack + TOL.percent_rounding):
+        yield EXECUTION_RATE.finding(
+            [project], project=project.name, stated=stated, executed=executed,
+            adjusted=adjusted, computed=round(computed, 2))
+
+
+def check_scores(project: Project) -> Iterable[Finding]:
+    for ind in project.indicators:
+        if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
+            yield SCORE_OVER_WEIGHT.finding([ind], project=project.name, indicator=ind.name,
+                                            score=ind.score, weight=ind.weight)
+
+
+def check_weights(project: Project) -> Iterable[Finding]:
+    weights = [i.weight for i in project.indicators if i.weight is not None]
+    if not weights or project.source != "self_evaluation":
+        return
+    total = sum(weights, Decimal(0))
+    if total != TOL.indicator_points:
+        yield WEIGHTS_SUM.finding([project], project=project.name, total=total,
+                                  expected=TOL.indicator_points)
+
+
+def check_execution_score(project: Project) -> Iterable[Finding]:
+    score, weight = project.execution_score, project.execution_weight
+    if score is not None and weight is not None and score > weight:
+        yield EXECUTION_SCORE_OVER_WEIGHT.finding([project], project=project.name,
+                                                  score=score, weight=weight)
+
+
+def check_total_score(project: Project) -> Iterable[Finding]:
+    if project.total_score is None:
+        return
+    scores = [i.score for i in project.indicators if i.score is not None]
+    if not scores:
+        return
+    indicators = sum(scores, Decimal(0))
+    if project.execution_score is None:
+        # Many forms leave the execution 得分 blank while 合计 includes it: the
+        # total only contradicts the scores when no execution score within its
+        # weight could make up the difference.
+        room = project.execution_weight if project.execution_weight is not None else TOL.execution_points
+        if Decimal(0) <= project.total_score - indicators <= room:
+            return
+    computed = indicators + (project.execution_score or Decimal(0))
+    if computed != project.total_score:
+        yield TOTAL_SCORE.finding([project], project=project.name,
+                                  stated=project.total_score, computed=computed)
+
+
+PROJECT_CHECKS: tuple[Callable[[Project], Iterable[Finding]], ...] = (
+    check_execution_rate, check_execution_score, check_scores, check_weights, check_total_score,
+)
+
+
+def check_projects(extraction: Extraction) -> list[Finding]:
+    return [f for project in extraction.projects for check in PROJECT_CHECKS for f in check(project)]

@@ -1,0 +1,30 @@
+"""The generated documentation matches the code it is generated from."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from flows.research_cli import QUESTIONS
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def build_docs():
+    spec = importlib.util.spec_from_file_location("build_docs", DOCS / "build_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_views_reference_is_up_to_date():
+    assert (DOCS / "views.md").read_text(encoding="utf-8") == build_docs().views_markdown()
+
+
+def test_worked_questions_in_the_guide_are_the_tested_ones(reference):
+    """The guide shows each question's SQL and the result it gives on the sample
+    (rerun docs/build_docs.py after a change to the pipeline's output)."""
+    text = (DOCS / "for-researchers.md").read_text(encoding="utf-8")
+    for question in QUESTIONS:
+        assert question.sql in text, question.name
+    assert text == build_docs().researchers_markdown(reference.url)
