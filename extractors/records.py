@@ -129,10 +129,12 @@ class Finding:
     message: str
     records: list[Record] = field(default_factory=list)
     evidence: list[Provenance] = field(default_factory=list)
+    # pages concerned when no value can be pointed at (a page without a text layer)
+    page_hints: list[int] = field(default_factory=list)
 
     @property
     def pages(self) -> list[int]:
-        pages = {p.page for p in self.evidence if p.page}
+        pages = {p.page for p in self.evidence if p.page} | set(self.page_hints)
         for rec in self.records:
             pages.update(p.page for p in rec.field_provenance.values() if p.page)
             if getattr(rec, "provenance", None) is not None and rec.provenance.page:

@@ -43,7 +43,7 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-def write_json(data: dict, target: str) -> None:
+def write_json(data: dict | list, target: str) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if target == "-":
         sys.stdout.write(text + "\n")
@@ -91,7 +91,7 @@ def guarded(action):
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="A PDF or DOCX disclosure"),
+    file: Path = typer.Argument(..., help="A PDF or DOCX disclosure, or a .zip bundle of them"),
     db: Optional[str] = DbOption,
     json_out: Optional[str] = JsonOption,
     prefect: bool = typer.Option(False, "--prefect", help="Run as a tracked Prefect flow run (starts or uses a Prefect API)"),
@@ -99,7 +99,7 @@ def extract(
     memory_limit: Optional[int] = typer.Option(None, "--memory-limit", help="MB of memory per document (default $DISCLOSURES_MEMORY_LIMIT_MB or 2048)"),
     isolate: Optional[bool] = typer.Option(None, "--isolate/--no-isolate", help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)"),
 ) -> None:
-    """Extract one local file into the database (and optionally print its JSON export)."""
+    """Extract one local file (or each file of a .zip bundle) into the database (and optionally print its JSON export)."""
     from flows.isolation import IsolationSettings
 
     if not file.is_file():
@@ -109,6 +109,11 @@ def extract(
                                                enabled=isolate)
     except ValueError as exc:
         fail(str(exc), ExitCode.BAD_INPUT)
+    from flows.pipeline import is_bundle
+
+    if is_bundle(file):
+        extract_bundle(file, db, json_out, lambda path, url: run_one(path, db, prefect, url, isolation))
+        return
     outcome = guarded(lambda: run_one(file, db, prefect, isolation=isolation))
     print_outcome(outcome)
     if json_out:
@@ -116,6 +121,29 @@ def extract(
         from db.export import export_document
 
         write_json(export_document(get_engine(db), outcome.sha256), json_out)
+
+
+def extract_bundle(file: Path, db: str | None, json_out: str | None, process) -> None:
+    """``extract`` of a .zip: every member is a document (``flows.pipeline.process_bundle``).
+    Exit 0 when at least one member was stored, else 2 (1 when every failure was ours);
+    one ``Error:`` line per failed member. ``--json`` writes a list of the members'
+    disclosures/1 exports, in archive order."""
+    from flows.pipeline import process_bundle
+
+    bundle = guarded(lambda: process_bundle(file, db, process=process))
+    for member in bundle.processed:
+        print_outcome(member.outcome)
+    for member in bundle.failed:
+        err.print(f"Error: {file.name}!/{member.name}: {member.error}", markup=False, highlight=False,
+                  soft_wrap=True)
+    if not bundle.processed:
+        raise typer.Exit(ExitCode.BAD_INPUT if any(m.bad_input for m in bundle.failed) else ExitCode.FAILED)
+    if json_out:
+        from db.engine import get_engine
+        from db.export import export_document
+
+        engine = get_engine(db)
+        write_json([export_document(engine, m.outcome.sha256) for m in bundle.processed], json_out)
 
 
 @app.command()

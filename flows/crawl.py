@@ -12,7 +12,8 @@
    conditional request built from the validators stored for that URL makes an
    unchanged file a 304.
 3. New or changed bytes go to the raw store (by sha256) and through
-   ``flows.pipeline.process_file``; bytes already stored as a document (the
+   ``flows.pipeline.process_file`` (a .zip through ``process_bundle``, each
+   file in it a document of its own); bytes already stored as a document (the
    same file under a second URL) are not processed again.
 4. Every attachment ends in a ``fetch_log`` row (status, bytes, sha256, error);
    a failure never stops the crawl. The run's summary is counted from that log.
@@ -23,31 +24,38 @@ Prefect result cache keyed on the same values is deliberately not used: the
 stored validators only change after a fetch, so such a cache would answer
 "unchanged" for a file the portal has since replaced.
 
-Scale-out: tasks run in a ``ThreadPoolTaskRunner``; per-host politeness
-bounds what more workers could gain on one portal. Spreading many portals over
-machines (prefect-dask's ``DaskTaskRunner``) is not done here: prefect-dask is
-not installed, and without a running Prefect API every Dask worker would start
-its own temporary server (shared/TOOLCHAIN.md). Run one deployment per portal
-instead (``build_deployments``).
+Scale-out: fetches run in a ``ThreadPoolTaskRunner`` inside the flow, where
+the per-host limits hold. By default each new file is processed in the flow's
+process as soon as it arrives. Given ``workers`` (a Dask ``LocalCluster``) or
+``dask_address`` (a running Dask scheduler), the new files are instead
+processed by the subflow ``process_documents`` on prefect-dask's
+``DaskTaskRunner`` once the fetches are done — a flow has one task runner, so
+the processing gets a flow of its own. Dask workers read the files from the
+raw store and write to the database themselves: both must be shared, so a
+SQLite URL is refused (``require_shared_database``). Start a Prefect API
+server and set ``PREFECT_API_URL`` for the flow and the workers, or every
+worker starts a temporary server of its own (shared/TOOLCHAIN.md).
+docs/scale-out.md describes running it across machines.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import shutil
 import tempfile
 import tomllib
 from collections import deque
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import TerminationSignal
-from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.fetch import FetchError, FetchSettings, Fetcher, FileFetch, Validators, decode_percent
@@ -433,10 +441,113 @@ def fetch_attachment(fetcher: Fetcher, attachment: Attachment, validators: Valid
 
 
 @task(name="process_attachment", cache_policy=NO_CACHE)
-def process_attachment(path: str, db_url: str | None, source_url: str, raw_root: str | None):
-    from flows.pipeline import process_file
+def process_attachment(path: str, db_url: str | None, source_url: str, raw_root: str | None) -> int | None:
+    """The id of the document stored from the file. A zip bundle is no document
+    itself: its members are stored as documents of their own linked to the URL
+    (``process_bundle``), and None is returned; a bundle of which no member could
+    be processed fails as bad input."""
+    from extractors.errors import BadInput
+    from flows.pipeline import is_bundle, process_bundle, process_file
 
-    return process_file(Path(path), db_url, source_url, raw_root)
+    if not is_bundle(Path(path)):
+        return process_file(Path(path), db_url, source_url, raw_root).document_id
+    bundle = process_bundle(Path(path), db_url, source_url, raw_root)
+    failures = [f"{m.name}: {m.error}" for m in bundle.failed]
+    for failure in failures:
+        get_run_logger().warning("%s: %s", source_url, failure)
+    if not bundle.processed:
+        raise BadInput(f"{bundle.file_name}: no file of the bundle could be processed ({'; '.join(failures)})")
+    return None
+
+
+@task(name="process_stored", cache_policy=NO_CACHE)
+def process_stored(sha256: str, file_name: str, db_url: str, source_url: str, raw_root: str) -> int | None:
+    """``process_attachment`` on a Dask worker, reading the file from the
+    shared raw store (the flow's download folder may be on another machine)."""
+    from flows import rawstore
+
+    stored = rawstore.find(sha256, raw_root)
+    if stored is None:
+        raise CrawlError(f"{sha256}: not in the raw store {raw_root}; every worker needs the crawl's raw store")
+    # A copy under the published name: the pipeline reads the file name
+    # (and resolves symlinks, which would give the sha256 name).
+    with tempfile.TemporaryDirectory(prefix="disclosures-worker-") as tmp:
+        path = Path(tmp) / file_name
+        shutil.copyfile(stored, path)
+        return process_attachment.fn(str(path), db_url, source_url, raw_root)
+
+
+@flow(name="process_documents")
+def process_documents(files: list[tuple[str, str, str]], db_url: str,
+                      raw_root: str) -> dict[str, int | None | Exception]:
+    """Process ``(sha256, file_name, source_url)`` files on the flow's task
+    runner (a ``DaskTaskRunner`` given by ``with_options``); for each sha256
+    what ``process_attachment`` returned, or the exception that stopped it —
+    one file's failure is recorded in the crawl's fetch log, not raised."""
+    futures = {sha: process_stored.submit(sha, name, db_url, url, raw_root) for sha, name, url in files}
+    results: dict[str, int | None | Exception] = {}
+    for sha, future in futures.items():
+        try:
+            results[sha] = future.result()
+        except Exception as exc:
+            results[sha] = exc
+    return results
+
+
+@dataclass(frozen=True)
+class ScaleOut:
+    """Where new files are processed: a Dask ``LocalCluster`` of ``workers``
+    processes, or the Dask scheduler at ``address``."""
+
+    workers: int | None = None
+    address: str | None = None
+
+    def worker_config(self):
+        """Dask settings for the workers a ``LocalCluster`` starts: not daemonic,
+        because ``flows.isolation`` extracts each document in a child process
+        (time and memory limits) and a daemonic process may have no children.
+        Workers started elsewhere need it in their own environment:
+        ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (docs/scale-out.md)."""
+        import dask
+
+        return dask.config.set({"distributed.worker.daemon": False})
+
+    def task_runner(self):
+        from prefect_dask import DaskTaskRunner
+
+        if self.address:
+            return DaskTaskRunner(address=self.address)
+        # One thread per worker process: reading PDFs is CPU-bound Python.
+        return DaskTaskRunner(cluster_kwargs={"n_workers": self.workers, "threads_per_worker": 1,
+                                              "processes": True})
+
+
+def scale_out_for(workers: int | None, dask_address: str | None, db_url: str | None) -> ScaleOut | None:
+    """The scale-out asked for, checked before anything runs; None: process in the flow."""
+    if workers is None and not dask_address:
+        return None
+    if workers is not None and dask_address:
+        raise CrawlError(f"give workers ({workers}) or a Dask address ({dask_address}), not both")
+    if workers is not None and workers < 1:
+        raise CrawlError(f"workers must be at least 1, not {workers}")
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise CrawlError("processing on Dask needs prefect-dask: pip install 'disclosures[dask]'")
+    require_shared_database(db_url)
+    return ScaleOut(workers, dask_address)
+
+
+def require_shared_database(db_url: str | None) -> None:
+    """Dask workers write from processes of their own, possibly on other
+    machines: a SQLite file cannot be shared that way (its locks do not hold
+    on network file systems), so scale-out needs a database server."""
+    from sqlalchemy.engine import make_url
+
+    from db.engine import resolve_url
+
+    url = make_url(resolve_url(db_url))
+    if url.get_backend_name() == "sqlite":
+        raise CrawlError(f"{url.render_as_string()}: processing on Dask workers needs a database server "
+                         "every worker reaches (PostgreSQL: postgresql+psycopg://host/db), not SQLite")
 
 
 @dataclass(frozen=True)
@@ -471,27 +582,47 @@ class CrawlContext:
     portal: str
     db_url: str | None
     raw_root: str | None
+    # New files waiting for ``process_documents``; None: processed as they arrive.
+    deferred: list[Pending] | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """New bytes fetched for a URL, to be processed after the fetches."""
+
+    attachment: Attachment
+    fetched: FileFetch
+    known: Known
 
 
 @flow(name="crawl_portal", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_WORKERS))
 def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = None,
                  delay_seconds: float | None = None, timeout_seconds: float | None = None,
-                 retries: int | None = None, max_pages: int | None = None) -> dict:
+                 retries: int | None = None, max_pages: int | None = None,
+                 workers: int | None = None, dask_address: str | None = None) -> dict:
     """Crawl one portal (a config name, a TOML path or a start URL) into the
     database; returns the run's summary (pages, new, changed, unchanged,
-    duplicate, failed, disallowed)."""
+    duplicate, failed, disallowed). ``workers`` (a local Dask cluster) or
+    ``dask_address`` (a Dask scheduler) process the new files on Dask."""
     from db.crawl import begin_crawl, close_crawl
-    from db.engine import get_engine, migrate, write_transaction
+    from db.engine import get_engine, migrate, resolve_url, write_transaction
     from prefect.runtime import flow_run
 
+    from flows import rawstore
+
     config = load_portal(portal)
+    scale_out = scale_out_for(workers, dask_address, db_url)
+    if scale_out:
+        # Workers have their own environment and working directory: hand them
+        # the database and raw store this run resolved, not their defaults.
+        db_url, raw_root = resolve_url(db_url), str(rawstore.root_dir(raw_root).resolve())
     settings = config.fetch.with_overrides(delay_seconds=delay_seconds, timeout_seconds=timeout_seconds,
                                            retries=retries)
     engine = get_engine(db_url)
     migrate(engine)
     with write_transaction(engine) as conn:
         run = CrawlContext(engine, begin_crawl(conn, config.name, flow_run.get_id(), now()), config.name,
-                       db_url, raw_root)
+                           db_url, raw_root, [] if scale_out else None)
     pages = None
     try:
         with Fetcher(settings) as fetcher, tempfile.TemporaryDirectory(prefix="disclosures-crawl-") as workdir:
@@ -505,12 +636,17 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
             futures = {fetch_attachment.submit(fetcher, att, load_known(engine, att.url).validators, workdir): att
                        for att in found.attachments.values()}
             try:
-                for future in as_completed(list(futures)):
-                    settle(run, futures[future], future)
+                # Settled in the order the portal lists them, not as fetches finish:
+                # when one file is published under two URLs, which URL (and name)
+                # the document keeps must not depend on network timing.
+                for future, attachment in futures.items():
+                    settle(run, attachment, future)
             except BaseException:
                 for future in futures:  # queued fetches must not start once the crawl is ending
                     future.wrapped_future.cancel()
                 raise
+            if scale_out:
+                process_deferred(run, scale_out)
     except (TerminationSignal, KeyboardInterrupt):
         # Stopped from outside (SIGTERM, Ctrl-C): every document and fetch-log
         # row written so far is complete; the next run fetches the rest.
@@ -560,19 +696,38 @@ def settle(run: CrawlContext, attachment: Attachment, future) -> str:
     return settle_new_bytes(run, attachment, fetched, known)
 
 
+Processor = Callable[[CrawlContext, Attachment, FileFetch], int | None]
+
+
+def process_here(run: CrawlContext, attachment: Attachment, fetched: FileFetch) -> int | None:
+    return process_attachment(str(fetched.path), run.db_url, attachment.url, run.raw_root)
+
+
 def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known) -> str:
+    """Store the bytes; process them now, or — when the crawl defers processing
+    to Dask — queue them in ``run.deferred``."""
     from db.crawl import current_document_id
-    from extractors.errors import BadInput
     from flows import rawstore
 
     rawstore.put(fetched.path, fetched.sha256, run.raw_root)
     with run.engine.connect() as conn:
         document_id = current_document_id(conn, fetched.sha256)
+    if document_id is None and run.deferred is not None:
+        run.deferred.append(Pending(attachment, fetched, known))
+        return "deferred"
+    return settle_document(run, attachment, fetched, known, document_id, process_here)
+
+
+def settle_document(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known,
+                    document_id: int | None, process: Processor) -> str:
+    """Record new bytes: already a document (``document_id``), or ``process``
+    makes one."""
+    from extractors.errors import BadInput
+
     outcome = "changed" if known.sha256 else "new"
     if document_id is None:
         try:
-            document_id = process_attachment(str(fetched.path), run.db_url, attachment.url,
-                                             run.raw_root).document_id
+            document_id = process(run, attachment, fetched)
         except BadInput as exc:
             # The file's fault: keep its validators, so it is not fetched again until it changes.
             record(run, attachment, "failed", known, fetched, sha256=fetched.sha256, error=f"bad input: {exc}")
@@ -585,6 +740,37 @@ def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFet
         outcome = "duplicate"
     record(run, attachment, outcome, known, fetched, sha256=fetched.sha256, document_id=document_id)
     return outcome
+
+
+def process_deferred(run: CrawlContext, scale_out: ScaleOut) -> None:
+    """Process the deferred files on Dask (each sha256 once), then settle each
+    URL as the in-flow path would have: the first URL of some bytes gets the
+    document (or its failure); a later one finds it stored (a duplicate), or
+    shares the first one's failure."""
+    from db.crawl import current_document_id
+
+    first: dict[str, Pending] = {}
+    for pending in run.deferred:
+        first.setdefault(pending.fetched.sha256, pending)
+    if not first:
+        return
+    files = [(sha, p.fetched.path.name, p.attachment.url) for sha, p in first.items()]
+    with scale_out.worker_config():
+        results = process_documents.with_options(task_runner=scale_out.task_runner())(
+            files, run.db_url, run.raw_root)
+
+    def processed(_run: CrawlContext, _attachment: Attachment, fetched: FileFetch) -> int | None:
+        result = results[fetched.sha256]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    for pending in run.deferred:
+        document_id = None
+        if first[pending.fetched.sha256] is not pending:
+            with run.engine.connect() as conn:
+                document_id = current_document_id(conn, pending.fetched.sha256)
+        settle_document(run, pending.attachment, pending.fetched, pending.known, document_id, processed)
 
 
 def record(run: CrawlContext, attachment: Attachment, outcome: str, known: Known,

@@ -39,15 +39,19 @@ def crawl(
     raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
     delay: Optional[float] = typer.Option(None, "--delay", help="Seconds between requests to one host (overrides the config)"),
     max_pages: Optional[int] = typer.Option(None, "--max-pages", help="List and article pages to read at most"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Process new files on a local Dask cluster of N worker processes (needs PostgreSQL and prefect-dask)"),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Process new files on the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786 (see docs/scale-out.md)"),
 ) -> None:
     """Crawl a portal as a Prefect flow run: fetch new or changed attachments and process them."""
-    from flows.crawl import PortalConfigError, crawl_portal, load_portal
+    from flows.crawl import CrawlError, PortalConfigError, crawl_portal, load_portal, scale_out_for
 
     try:
         load_portal(portal)
-    except PortalConfigError as exc:
+        scale_out_for(workers, dask_address, db)
+    except (PortalConfigError, CrawlError) as exc:
         fail(str(exc), 2)
-    summary = crawl_portal(portal, db, raw_dir, delay_seconds=delay, max_pages=max_pages)
+    summary = crawl_portal(portal, db, raw_dir, delay_seconds=delay, max_pages=max_pages,
+                           workers=workers, dask_address=dask_address)
     table = RichTable(title=f"crawl of {summary['portal']} (crawl run {summary['crawl_run_id']})")
     for key in SUMMARY_KEYS:
         table.add_column(key, justify="right")
@@ -73,13 +77,7 @@ def serve(
 
 def mock_portal(port: int = typer.Option(8765, "--port", help="Port on 127.0.0.1")) -> None:
     """Serve the mock 财政预决算公开 column (fixtures/portal) for a demo crawl; Ctrl-C stops it."""
-    if not MOCK_SERVER.is_file():
-        fail(f"{MOCK_SERVER}: the mock portal ships with the source tree, not the installed package", 2)
-    spec = importlib.util.spec_from_file_location("disclosures_mock_portal", MOCK_SERVER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    portal = module.MockPortal().start(port)
+    portal = load_mock_portal()().start(port)
     err.print(f"mock portal at {portal.url('/czyjs/index.html')}; "
               f"try: disclosures crawl mock-czyjs  (Ctrl-C stops)")
     try:

@@ -9,18 +9,20 @@ with exit code 2.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from extractors.errors import BadInput
 from flows import rawstore
 from extractors.layout import Document
-from extractors.readers import read_document
+from extractors.readers import read_document, sniff_format
+from extractors.readers.bundle import BundleLimits, unpacked_bundle
 from extractors.records import Extraction, Finding
 from extractors.recognizers.docinfo import recognize_document_info
 from extractors.recognizers.evaluation_report import recognize_evaluation_reports
@@ -80,23 +82,24 @@ def read(path: Path, source_url: str | None = None) -> Document:
     return _wrap("read", str(path), read_document, Path(path), source_url)
 
 
-def recognize(doc: Document) -> Extraction:
-    def run() -> Extraction:
-        info = recognize_document_info(doc)
-        merged = Extraction(info=info)
-        for recognizer in RECOGNIZERS:
-            part = recognizer(doc, info)
-            merged.facts += part.facts
-            merged.budget_lines += part.budget_lines
-            merged.projects += part.projects
-            merged.findings += part.findings
-            merged.tables += part.tables
-        merged.findings += [
-            Finding(rule=n.rule, severity=n.severity, message=n.message) for n in doc.notes
-        ]
-        return merged
+def recognize_all(doc: Document) -> Extraction:
+    """Every recognizer over ``doc``, merged, with the reader's notes as findings."""
+    info = recognize_document_info(doc)
+    merged = Extraction(info=info)
+    for recognizer in RECOGNIZERS:
+        part = recognizer(doc, info)
+        merged.facts += part.facts
+        merged.budget_lines += part.budget_lines
+        merged.projects += part.projects
+        merged.findings += part.findings
+        merged.tables += part.tables
+    merged.findings += [Finding(rule=n.rule, severity=n.severity, message=n.message, page_hints=list(n.pages))
+                        for n in doc.notes]
+    return merged
 
-    extraction = _wrap("recognize", doc.file_name, run)
+
+def recognize(doc: Document) -> Extraction:
+    extraction = _wrap("recognize", doc.file_name, recognize_all, doc)
     if not (extraction.facts or extraction.budget_lines or extraction.projects or extraction.tables):
         raise BadInput(f"{doc.file_name}: no recognizable disclosure content "
                        f"(no figures, statement tables or 绩效自评表 found)")
@@ -184,3 +187,140 @@ def outcome(doc: Document, extraction: Extraction, stored, seconds: float) -> Ou
                    seconds=round(seconds, 3),
                    tables=dict(Counter(t.kind for t in extraction.tables)),
                    severities=dict(Counter(f.severity for f in extraction.findings)))
+
+
+# -- zip bundles ---------------------------------------------------------------
+
+MAX_BUNDLE_DEPTH = 1  # a zip inside the bundle is unpacked; a zip inside that is refused
+
+
+@dataclass
+class MemberOutcome:
+    """One file of a bundle: what it produced, or why it could not be processed.
+    ``name`` is the member's path in the archive; a member of a nested zip is
+    ``inner.zip!/member.pdf``."""
+
+    name: str
+    source_url: str
+    outcome: Outcome | None = None
+    error: str | None = None
+    bad_input: bool = False  # the error is the file's fault (exit code 2), not ours
+
+
+@dataclass
+class BundleOutcome:
+    """What a zip bundle produced, member by member, in archive order."""
+
+    sha256: str
+    file_name: str
+    members: list[MemberOutcome]
+
+    @property
+    def processed(self) -> list[MemberOutcome]:
+        return [m for m in self.members if m.outcome is not None]
+
+    @property
+    def failed(self) -> list[MemberOutcome]:
+        return [m for m in self.members if m.outcome is None]
+
+
+def is_bundle(path: Path) -> bool:
+    """True for a zip archive that is not itself an Office document (the bytes decide)."""
+    return sniff_format(Path(path).read_bytes()) == "zip"
+
+
+def member_source_url(bundle_sha256: str, bundle_url: str | None, name: str) -> str:
+    """The ``source_url`` of a bundle's member — see ``process_bundle``."""
+    if bundle_url:
+        return f"{bundle_url}#{name}"
+    return f"zip:{bundle_sha256}!/{name}"
+
+
+def process_bundle(path: Path, db_url: str | None = None, source_url: str | None = None,
+                   raw_root: str | Path | None = None, isolation: IsolationSettings | None = None,
+                   limits: BundleLimits | None = None,
+                   process: Callable[[Path, str], Outcome] | None = None) -> BundleOutcome:
+    """Process every file of a zip bundle as a document of its own.
+
+    The bundle is unpacked under ``limits`` (zip bombs, too many files and
+    encrypted members are refused with ``BadInput`` before anything is
+    stored); each member goes through ``process`` (default ``process_file``
+    with ``db_url``, ``raw_root`` and ``isolation``). A member that fails
+    (``BadInput``/``StageError``) is recorded in its ``MemberOutcome`` and the
+    others go on. When at least one member was stored, the bundle's own bytes
+    are kept in the raw store too. A zip inside the
+    bundle is unpacked one level deep, sharing the bundle's byte and file
+    budget; a zip inside that is a failed member.
+
+    Linking a member to its bundle (no schema change: it is the member
+    document's ``source_url``):
+
+    - bundle fetched from a URL: ``<bundle url>#<member name>``;
+    - local bundle without a URL: ``zip:<bundle sha256>!/<member name>``
+      (the bundle's bytes are in the raw store under that sha256);
+
+    ``<member name>`` is the path inside the archive as its author wrote it
+    (GBK names decoded, not percent-encoded); for a nested zip it is
+    ``inner.zip!/member.pdf``.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if process is None:
+        def process(member: Path, url: str) -> Outcome:
+            return process_file(member, db_url, url, raw_root, isolation)
+
+    limits = limits or BundleLimits()
+    with unpacked_bundle(path, limits) as members:
+        budget = _Budget(limits, members)
+        results = [result
+                   for name, member in members
+                   for result in _process_member(name, member, sha256, source_url, process, budget, 0)]
+    bundle = BundleOutcome(sha256=sha256, file_name=path.name, members=results)
+    if bundle.processed:  # a bundle nothing came from is bad input, which writes nothing
+        rawstore.put(path, sha256, raw_root)
+    return bundle
+
+
+class _Budget:
+    """What nested zips may still inflate to: the outer bundle's limits less what is
+    already unpacked, so a zip of zips cannot multiply them (the 42.zip trick)."""
+
+    def __init__(self, limits: BundleLimits, members: list[tuple[str, Path]]):
+        self.limits = limits
+        self.files = limits.max_members - len(members)
+        self.bytes = limits.max_total_bytes - sum(p.stat().st_size for _, p in members)
+
+    def remaining(self) -> BundleLimits:
+        return replace(self.limits, max_members=max(self.files, 0), max_total_bytes=max(self.bytes, 0))
+
+    def spend(self, members: list[tuple[str, Path]]) -> None:
+        self.files -= len(members)
+        self.bytes -= sum(p.stat().st_size for _, p in members)
+
+
+def _process_member(name: str, member: Path, bundle_sha256: str, bundle_url: str | None,
+                    process: Callable[[Path, str], Outcome], budget: _Budget, depth: int
+                    ) -> list[MemberOutcome]:
+    url = member_source_url(bundle_sha256, bundle_url, name)
+    try:
+        if is_bundle(member):
+            return _process_nested(name, member, bundle_sha256, bundle_url, process, budget, depth)
+        return [MemberOutcome(name, url, outcome=process(member, url))]
+    except BadInput as exc:
+        return [MemberOutcome(name, url, error=str(exc), bad_input=True)]
+    except StageError as exc:
+        return [MemberOutcome(name, url, error=str(exc))]
+
+
+def _process_nested(name: str, member: Path, bundle_sha256: str, bundle_url: str | None,
+                    process: Callable[[Path, str], Outcome], budget: _Budget, depth: int
+                    ) -> list[MemberOutcome]:
+    if depth >= MAX_BUNDLE_DEPTH:
+        raise BadInput(f"{member.name}: a zip nested more than {MAX_BUNDLE_DEPTH} level deep in the bundle")
+    with unpacked_bundle(member, budget.remaining()) as inner:
+        budget.spend(inner)
+        return [result
+                for inner_name, inner_path in inner
+                for result in _process_member(f"{name}!/{inner_name}", inner_path, bundle_sha256,
+                                              bundle_url, process, budget, depth + 1)]

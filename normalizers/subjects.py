@@ -351,19 +351,21 @@ class SubjectCatalogue:
                     alone: bool) -> _Hit | None:
         """The outermost name: among the 类 (fuzzy allowed: they are siblings),
         then, only if unique, among the deeper levels allowed (fuzzily only for
-        a bare name in a catalogue that allows it)."""
-        hit = self.match_child(text, None, year, settings)
-        if hit is not None:
-            return hit
+        a bare name in a catalogue that allows it). A fuzzy 类 hit yields to an
+        exact or alias hit deeper: 其他对个人和家庭的补助 is 30399 by name, though it
+        scores 90 against the 类 303 对个人和家庭的补助."""
+        top = self.match_child(text, None, year, settings)
+        if top is not None and top.method != "fuzzy":
+            return top
         levels = self.bare_levels if alone else self.chain_start_levels
         for level in levels:
             if level == "类":
                 continue
-            fuzzy = alone and self.fuzzy_bare
+            fuzzy = alone and self.fuzzy_bare and top is None
             hit = self.match_among(text, self.at_level(level, year), year, settings, fuzzy=fuzzy)
             if hit is not None:
                 return hit
-        return None
+        return top
 
     def name_agrees(self, code: str, raw: str, year: int | None,
                     settings: MatchSettings | dict | None = None) -> bool | None:

@@ -10,9 +10,16 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+# Prefect's temporary API stays on this machine, sends no analytics, and gets
+# time to start on a cold runner (shared/TOOLCHAIN.md).
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 PG_ENV = "DISCLOSURES_TEST_PG_URL"
 
@@ -45,9 +52,41 @@ def pg_db_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def pg_db_urls() -> Iterator:
+    """``pg_db_urls()``: one more fresh PostgreSQL database per call (all
+    dropped after the test), or skip when no server is configured."""
+    from contextlib import ExitStack
+
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        pytest.skip(f"{PG_ENV} not set (no PostgreSQL server to test against)")
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(fresh_pg_database(admin_url))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path) -> str:
     """The test's database URL, on each supported database in turn."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     return request.getfixturevalue("pg_db_url")
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """A clean working directory: the default SQLite file and raw store land here."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCLOSURES_DB", raising=False)
+    monkeypatch.setenv("DISCLOSURES_RAW", str(tmp_path / "raw"))
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """One temporary Prefect API for the whole run: two harnesses alive at once
+    (one per test package) made flow runs and their readers talk to different servers."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

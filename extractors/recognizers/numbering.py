@@ -47,6 +47,8 @@ PART_HEADING_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分
 TITLE_RE = re.compile(r"^\s*\S{0,30}(?:报告|说明书?|情况表)\s*$")
 
 _LEADING_BLANKS = re.compile(r"[\s\u3000]*")
+# where a run-on list item may start inside a paragraph
+SENTENCE_END_RE = re.compile(r"[。！？]")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,24 @@ class NumberingTracker:
         if marker is None or marker.value > self.settings.max_value:
             return None
         self._place(paragraph, marker)
+        self._follow_inline(paragraph, marker)
         return marker
+
+    def _follow_inline(self, paragraph: Paragraph, first: ListMarker) -> None:
+        """Items the author ran on inside the paragraph, right after a sentence end
+        (普陀区财政局 2024 决算 p.5: ``…财务规则。（八）负责…`` is item 八, not a gap).
+        Only the next number of the paragraph's own list counts, so a cross-reference
+        such as ``见（一）`` never moves the list."""
+        open_list = self.stack[-1] if self.stack else None
+        for m in SENTENCE_END_RE.finditer(paragraph.text, first.end):
+            inline = parse_marker(paragraph.text[m.end():])
+            if (open_list is None or inline is None or inline.family != first.family
+                    or inline.numerals != open_list.numerals or inline.value != open_list.last + 1):
+                continue
+            offset = m.end()
+            shifted = ListMarker(inline.family, inline.numerals, inline.value, inline.text,
+                                 inline.start + offset, inline.end + offset)
+            self._advance(open_list, shifted, marker_provenance(paragraph, shifted))
 
     def _place(self, paragraph: Paragraph, marker: ListMarker) -> None:
         prov = marker_provenance(paragraph, marker)

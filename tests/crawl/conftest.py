@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 # Prefect's temporary API stays on this machine and gets time to start on a busy CI runner.
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER = REPO / "fixtures" / "portal" / "server.py"
@@ -67,17 +63,3 @@ def portal_config(make_config) -> Path:
     return make_config()
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DISCLOSURES_DB", raising=False)
-    monkeypatch.setenv("DISCLOSURES_RAW", str(tmp_path / "raw"))
-    return tmp_path
-
-
-@pytest.fixture(scope="session")
-def prefect_api():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield

@@ -15,13 +15,6 @@ def seed_docx() -> Path:
     return SEED_DOCX
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    """A clean working directory: the default SQLite file and raw store land here."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DISCLOSURES_DB", raising=False)
-    monkeypatch.setenv("DISCLOSURES_RAW", str(tmp_path / "raw"))
-    return tmp_path
 
 
 @pytest.fixture

@@ -61,3 +61,40 @@ def test_every_pdf_value_has_page_and_box(exports):
     provenances += [i["provenance"] for p in from_pdf["projects"] for i in p["indicators"]]
     for prov in provenances:
         assert prov["page"] >= 1 and len(prov["bbox"]) == 4, prov
+
+
+def cropped_text(pdf, page: int, bbox) -> str:
+    """The characters whose centre lies in ``bbox``: pdfminer's boxes are the font's
+    em box, pdfium's (the pipeline's) the glyph's ink, so edges differ, centres agree."""
+    x0, top, x1, bottom = bbox
+    return "".join(c["text"] for c in pdf.pages[page - 1].chars
+                   if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)
+
+
+def test_every_pdf_value_box_holds_its_own_characters(exports):
+    """Crop the page at each value's box (read with pdfplumber, independently of the
+    pipeline's pypdfium2 reader) and find every character of the value's source text."""
+    import pdfplumber
+    from pathlib import Path
+
+    _, from_pdf = exports
+    values = [(f"/facts/{i}", f["provenance"]) for i, f in enumerate(from_pdf["facts"])]
+    values += [(f"/budget_lines/{i}", b["provenance"]) for i, b in enumerate(from_pdf["budget_lines"])]
+    values += [(f"/projects/{i}/indicators/{j}", ind["provenance"])
+               for i, p in enumerate(from_pdf["projects"]) for j, ind in enumerate(p["indicators"])]
+    values += [(f"/projects/{i}/funding/{k}/{name}", prov)
+               for i, p in enumerate(from_pdf["projects"]) for k, row in enumerate(p.get("funding", []))
+               for name, prov in row["field_provenance"].items()]
+    assert len(values) > 300
+    seed_pdf = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.pdf"
+    with pdfplumber.open(seed_pdf) as pdf:
+        for where, prov in values:
+            found = Counter(cropped_text(pdf, prov["page"], prov["bbox"]))
+            wanted = Counter(re.sub(r"\s+", "", prov["text"]))
+            missing = wanted - found
+            if missing and prov["locator"].startswith("table") and prov["page"] < len(pdf.pages):
+                # a cell whose row a page break splits: provenance holds the box on
+                # its first page; the rest of its text opens the next page
+                assert found, f"{where}: nothing inside its box on p.{prov['page']}"
+                missing -= Counter(c["text"] for c in pdf.pages[prov["page"]].chars[:400])
+            assert not missing, f"{where}: {prov['text']!r} not inside its box on p.{prov['page']}"

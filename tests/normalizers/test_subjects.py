@@ -168,6 +168,9 @@ def test_every_observed_code_is_in_the_vocabulary():
     ("维修(护)费", 2024, "30213"), ("基本工资", 2024, "30101"), ("工资福利支出", 2024, "301"),
     ("其他交通费", 2024, "30239"),                                  # seed 六: 其他交通费用 shortened
     ("商品和服务支出（类）办公费（款）", 2024, "30201"),
+    # 上海普陀 2024 基本支出决算表 p.13 prints 30399 其他对个人和家庭的补助: an exact 款
+    # name wins over its fuzzy 90 against the 类 303 对个人和家庭的补助
+    ("其他对个人和家庭的补助", 2024, "30399"),
 ])
 def test_economic_items(raw, year, code):
     assert resolve_economic(raw, year).code == code

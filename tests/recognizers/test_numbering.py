@@ -67,3 +67,20 @@ def test_inner_list_reusing_outer_markers():
     found = check_numbering(paras("二、评价实施", "（四）评价方法", "一、甲", "二、乙", "三、丙", "四、丁",
                                   "三、绩效分析"))
     assert found == []
+
+
+def test_item_run_on_after_a_sentence_end_is_not_a_gap():
+    # 普陀区财政局 2024 决算 p.5 prints （八） at the end of （七）'s last line
+    paragraphs = [Paragraph(index=i, text=t, extractor="test") for i, t in enumerate([
+        "（七）负责本区会计管理工作，组织和实施国家颁布的各项会计准则。（八）负责本区暂未划转的非税收入管理。",
+        "（九）拟订和组织实施本区国库管理制度。",
+    ])]
+    assert [f.rule for f in check_numbering(paragraphs)] == []
+
+
+def test_cross_reference_inside_a_paragraph_does_not_hide_a_gap():
+    paragraphs = [Paragraph(index=i, text=t, extractor="test") for i, t in enumerate([
+        "1.一般公共服务支出情况。详见（2）。",
+        "3.社会保障和就业支出情况。",
+    ])]
+    assert [f.rule for f in check_numbering(paragraphs)] == ["numbering.gap"]

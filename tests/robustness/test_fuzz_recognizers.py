@@ -15,16 +15,8 @@ from hypothesis import strategies as st
 from checks import run_checks
 from db.store import SETTINGS as STORE_SETTINGS, plan_extraction, set_aside_unstorable
 from extractors.layout import Cell, Document, Paragraph, Table
-from extractors.records import Extraction, Finding
-from extractors.recognizers.docinfo import recognize_document_info
-from extractors.recognizers.evaluation_report import recognize_evaluation_reports
-from extractors.recognizers.narrative import recognize_narrative
-from extractors.recognizers.performance import recognize_performance
-from extractors.recognizers.statements import recognize_statements
+from flows.pipeline import recognize_all
 from normalizers.apply import normalize
-
-RECOGNIZERS = (recognize_narrative, recognize_statements, recognize_performance,
-               recognize_evaluation_reports)
 
 HEADER_WORDS = [
     "一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "权重", "分值", "得分", "偏差原因",
@@ -123,21 +115,6 @@ def documents(draw) -> Document:
             blocks.append(Paragraph(index=n_par, text=draw(paragraph_texts()), extractor="fuzz"))
             n_par += 1
     return Document(blocks=blocks, format="docx", file_name="fuzz.docx", sha256="0" * 64)
-
-
-def recognize_all(doc: Document) -> Extraction:
-    """What ``flows.pipeline.recognize`` does, without its exception wrapping."""
-    info = recognize_document_info(doc)
-    merged = Extraction(info=info)
-    for recognizer in RECOGNIZERS:
-        part = recognizer(doc, info)
-        merged.facts += part.facts
-        merged.budget_lines += part.budget_lines
-        merged.projects += part.projects
-        merged.findings += part.findings
-        merged.tables += part.tables
-    merged.findings += [Finding(rule=n.rule, severity=n.severity, message=n.message) for n in doc.notes]
-    return merged
 
 
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True,
