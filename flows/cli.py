@@ -9,10 +9,10 @@ other failures with 1.
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Optional
 
