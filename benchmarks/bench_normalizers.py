@@ -18,10 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from normalizers.economic import resolve_economic  # noqa: E402
-from normalizers.indicators import match_indicator_name, match_level1, match_level2  # noqa: E402
-from normalizers.organizations import identify_organization  # noqa: E402
-from normalizers.subjects import resolve_subject  # noqa: E402
+from disclosures.normalizers.economic import resolve_economic  # noqa: E402
+from disclosures.normalizers.indicators import (  # noqa: E402
+    match_indicator_name,
+    match_level1,
+    match_level2,
+)
+from disclosures.normalizers.organizations import identify_organization  # noqa: E402
+from disclosures.normalizers.subjects import resolve_subject  # noqa: E402
 
 NAMES = Path(__file__).resolve().parent / "eval" / "names.csv"
 

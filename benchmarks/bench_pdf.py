@@ -38,8 +38,8 @@ SCANNED = REPO / "fixtures" / "scanned" / "luzhou-zfw-2024-final-accounts-scanne
 
 
 def run_pipeline(files: list[Path]) -> int:
-    from extractors.errors import BadInput
-    from flows.pipeline import process_file
+    from disclosures.flows.pipeline import process_file
+    from disclosures.model.errors import BadInput
 
     pages = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,7 +136,7 @@ def measure(config: str, files: list[Path]) -> dict:
 def measure_ocr() -> list[dict]:
     """The ``ocr`` row, or none when the ``[ocr]`` extra is missing (the pipeline
     would refuse the scan instead of reading it)."""
-    from extractors.readers.ocr import ocr_available
+    from disclosures.extractors.readers.ocr import ocr_available
 
     if not ocr_available():
         return []

@@ -8,6 +8,6 @@ punctuation), ``years`` (against the prior year's document in the database).
 ``run_checks`` applies all of them to one Extraction; ``evidence`` draws them.
 """
 
-from checks.run import run_checks
+from disclosures.checks.run import run_checks
 
 __all__ = ["run_checks"]

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.layout import BBox, Provenance
-from extractors.records import Finding
+from disclosures.model.layout import BBox, Provenance
+from disclosures.model.records import Finding
 
 
 @dataclass(frozen=True)

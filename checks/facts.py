@@ -8,8 +8,8 @@ from decimal import Decimal
 from itertools import product
 from typing import Iterable, Sequence
 
-from extractors.layout import Document, Paragraph, Provenance
-from extractors.records import BudgetLine, Fact
+from disclosures.model.layout import Document, Paragraph, Provenance
+from disclosures.model.records import BudgetLine, Fact
 
 PARAGRAPH_LOCATOR = re.compile(r"paragraph (\d+)(?: chars (\d+)-(\d+))?")
 

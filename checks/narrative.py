@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.facts import (
+from disclosures.checks.facts import (
     FactIndex,
     ParagraphIndex,
     from_table,
@@ -29,8 +29,8 @@ from checks.facts import (
     paragraph_spans,
     total,
 )
-from checks.rounding import amount_slack, percent_slack, ratio_slack
-from checks.rules import (
+from disclosures.checks.rounding import amount_slack, percent_slack, ratio_slack
+from disclosures.checks.rules import (
     CHANGE,
     COMPARISON_WORD,
     EMPTY_TABLE,
@@ -41,8 +41,14 @@ from checks.rules import (
     SHARE_BALANCED,
     SHARE_BASE,
 )
-from extractors.layout import Document, Provenance
-from extractors.records import BudgetLine, Extraction, Fact, Finding, RecognizedTable
+from disclosures.model.layout import Document, Provenance
+from disclosures.model.records import (
+    BudgetLine,
+    Extraction,
+    Fact,
+    Finding,
+    RecognizedTable,
+)
 
 SUFFIXES = (".change_pct", ".change", ".share_pct", ".budget_pct")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable, Iterable
 
-from checks.rules import (
+from disclosures.checks.rules import (
     EXECUTION_RATE,
     EXECUTION_SCORE_OVER_WEIGHT,
     SCORE_OVER_WEIGHT,
@@ -14,7 +14,7 @@ from checks.rules import (
     WEIGHTS_SUM,
     close_enough,
 )
-from extractors.records import Extraction, Finding, Project
+from disclosures.model.records import Extraction, Finding, Project
 
 
 def check_execution_rate(project: Project) -> Iterable[Finding]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from checks.rules import TOL
-from extractors.layout import Provenance
-from normalizers.numbers import UNIT_FACTORS
+from disclosures.checks.rules import TOL
+from disclosures.model.layout import Provenance
+from disclosures.model.numbers import UNIT_FACTORS
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 UNIT_IN_TEXT = re.compile(r"亿元|万元|千元|元")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractors.records import Finding
+from disclosures.model.records import Finding
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from checks.facts import FactIndex, from_table
-from checks.narrative import check_narrative
-from checks.performance import check_projects
-from checks.tables import check_tables
-from checks.text import check_text
-from extractors.layout import Document, Provenance
-from extractors.records import Extraction, Finding
-
+from disclosures.checks.facts import FactIndex, from_table
+from disclosures.checks.narrative import check_narrative
+from disclosures.checks.performance import check_projects
+from disclosures.checks.tables import check_tables
+from disclosures.checks.text import check_text
+from disclosures.model.layout import Document, Provenance
+from disclosures.model.records import Extraction, Finding
 
 # A figure written without a unit is often no amount at all (江苏省人民检察院 2017
 # p.20: ``2017`` of ``2017年`` read as 2017万元, 普陀区政府办公室 2025 p.2: the 目录's
@@ -30,7 +29,7 @@ def unsure_amount(prov: Provenance) -> bool:
 def run_checks(extraction: Extraction, doc: Document | None = None) -> list[Finding]:
     """Findings for what does not add up. Without ``doc`` only the record-level rules
     run; the text rules and those that look at the text around a figure need it."""
-    from extractors.recognizers.statements import parse_statement_tables
+    from disclosures.extractors.recognizers.statements import parse_statement_tables
 
     unsure = unsure_locators(extraction.findings)
     facts = FactIndex(f for f in extraction.facts if f.provenance.locator not in unsure

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.facts import FactIndex, combinations, total
-from checks.rounding import amount_slack
-from checks.rules import MISSING_TABLE, PARTS_SUM, TOTALS_BALANCE
-from extractors.layout import Document, Provenance
-from extractors.records import Extraction, Finding
-from extractors.recognizers.statement_kinds import KINDS
-from extractors.recognizers.statements import StatementTable, statement_kind
+from disclosures.checks.facts import FactIndex, combinations, total
+from disclosures.checks.rounding import amount_slack
+from disclosures.checks.rules import MISSING_TABLE, PARTS_SUM, TOTALS_BALANCE
+from disclosures.extractors.recognizers.statement_kinds import KINDS
+from disclosures.extractors.recognizers.statements import StatementTable, statement_kind
+from disclosures.model.layout import Document, Provenance
+from disclosures.model.records import Extraction, Finding
 
 
 @dataclass(frozen=True)

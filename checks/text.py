@@ -13,10 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checks.facts import paragraph_spans
-from checks.rules import DOUBLED_PUNCTUATION, TEXT_PLACEHOLDER, YEAR_MISMATCH
-from extractors.layout import Document, Paragraph
-from extractors.records import DocumentInfo, Finding
+from disclosures.checks.facts import paragraph_spans
+from disclosures.checks.rules import (
+    DOUBLED_PUNCTUATION,
+    TEXT_PLACEHOLDER,
+    YEAR_MISMATCH,
+)
+from disclosures.model.layout import Document, Paragraph
+from disclosures.model.records import DocumentInfo, Finding
 
 # XX局, ××县, **万元 — the template's blanks (a single * is footnote-like and not judged)
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])[XＸ]{2,}(?![A-Za-z])|(?<![A-Za-z])[xｘ]{2,}(?![A-Za-z])"

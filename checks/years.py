@@ -13,14 +13,13 @@ import re
 from decimal import Decimal
 from itertools import product
 
+from disclosures.checks.rounding import amount_slack
+from disclosures.checks.rules import PRIOR_YEAR_CHANGE
+from disclosures.model.layout import Provenance
+from disclosures.model.numbers import fold
+from disclosures.model.records import Finding
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-
-from checks.rounding import amount_slack
-from checks.rules import PRIOR_YEAR_CHANGE
-from extractors.layout import Provenance
-from extractors.records import Finding
-from normalizers.numbers import fold
 
 CHANGE = ".change"
 
@@ -54,7 +53,7 @@ def values_by_key(export: dict) -> dict[str, list[tuple[Decimal, Provenance]]]:
 
 def prior_document(engine: Engine, document: dict) -> str | None:
     """The sha256 of the same organization's document of the year before, same kind."""
-    from db import models as m
+    from disclosures.db import models as m
 
     year, org = document.get("fiscal_year"), normalize_org(document.get("organization"))
     if year is None or not org:
@@ -75,7 +74,7 @@ def change_fits(change: tuple[Decimal, Provenance], now: tuple[Decimal, Provenan
 
 def check_against_prior_year(engine: Engine, document_sha256: str) -> list[Finding]:
     """Findings for stated changes that this year's and last year's figures contradict."""
-    from db.export import export_document
+    from disclosures.db.export import export_document
 
     this = export_document(engine, document_sha256)
     prior_sha = prior_document(engine, this["document"])

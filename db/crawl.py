@@ -23,11 +23,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Connection, Date, DateTime, Float, ForeignKey, Integer, String, Text, func,
-                        select, update)
+from disclosures.db.models import Base, Document
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
-
-from db.models import Base, Document
 
 OUTCOMES = ("new", "changed", "unchanged", "duplicate", "failed", "disallowed")
 
@@ -104,7 +115,7 @@ def retire_document(conn: Connection, document_id: int) -> None:
     its ``extraction_runs`` (the history). Used when a portal re-publishes a
     corrected file at the same URL: the old bytes are a different document
     (sha256 is the identity) whose figures must no longer be counted."""
-    from db.store import delete_document_rows
+    from disclosures.db.store import delete_document_rows
 
     delete_document_rows(conn, document_id)
     conn.execute(update(Document).where(Document.id == document_id).values(current_run_id=None))

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
+from disclosures.model.errors import BadInput
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 
 DEFAULT_URL = "sqlite:///./disclosures.db"
@@ -40,7 +41,7 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
-class UnsupportedDatabase(ValueError):
+class UnsupportedDatabase(BadInput):
     """A database URL for a server the project does not support."""
 
 

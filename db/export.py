@@ -20,11 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from disclosures.db import models as m
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Provenance
+from disclosures.model.records import Match
 from sqlalchemy import Connection, Engine, inspect, select
-
-from db import models as m
-from extractors.layout import Provenance
-from extractors.records import Match
 
 SCHEMA_PATH = Path(__file__).resolve().with_name("export.schema.json")
 SCHEMA_NAME = "disclosures/1"
@@ -40,7 +40,7 @@ DECIDED_METHOD = "alias"
 FUNDING_FIELDS = ("source", "budget_initial", "budget_adjusted", "executed", "execution_rate")
 
 
-class NotFound(LookupError):
+class NotFound(BadInput, LookupError):
     """No stored document (or more than one) answers to a reference."""
 
     def __init__(self, ref: str, reason: str = "no stored document has this id or sha256"):
@@ -140,8 +140,8 @@ class DecisionIndex:
     def find(self, method: str, kind: str, raw: str | None, target: str | None) -> Any:
         """The decision that gave a stored "review" match its target, or None
         (a later decision pointing elsewhere waits for the next reprocess)."""
-        from db.review import current_decisions
-        from normalizers.review import KEY_OF
+        from disclosures.db.review import current_decisions
+        from disclosures.normalizers.review import KEY_OF
 
         if method != "review" or not raw:
             return None

@@ -13,6 +13,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+from disclosures.model.errors import BadInput
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -20,7 +21,7 @@ READ_KEYWORDS = ("select", "with")
 _DOLLAR_TAG = re.compile(r"\$[A-Za-z_0-9]*\$")
 
 
-class QueryError(ValueError):
+class QueryError(BadInput):
     """A query that was refused or failed; the message says why."""
 
 

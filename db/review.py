@@ -20,12 +20,25 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import (CheckConstraint, Connection, DateTime, Engine, Index, Integer, String, Text,
-                        UniqueConstraint, delete, func, insert, inspect, select)
+from disclosures.db.engine import write_transaction
+from disclosures.db.models import Base
+from sqlalchemy import (
+    CheckConstraint,
+    Connection,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
-
-from db.engine import write_transaction
-from db.models import Base
 
 DECISION_KINDS = ("subject", "economic", "indicator", "level1", "level2", "organization")
 
@@ -67,7 +80,7 @@ def record_decision(engine: Engine, kind: str, raw: str, target: str, decided_by
                     note: str | None = None, decided_at: datetime | None = None) -> ReviewDecision:
     """Check and store one decision; the raw name is stored in its lookup key form.
     Raises ``normalizers.review.ReviewError`` for an unknown kind or target."""
-    from normalizers.review import check_target, decision_key
+    from disclosures.normalizers.review import check_target, decision_key
 
     row = ReviewDecision(kind=kind, raw=decision_key(kind, raw), target=check_target(kind, target),
                          decided_by=decided_by, decided_at=decided_at or datetime.now(timezone.utc),

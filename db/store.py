@@ -20,19 +20,27 @@ from decimal import Decimal
 from typing import Any, Iterable, Protocol
 
 import jsonschema
+from disclosures.db import models as m
+from disclosures.db.engine import write_transaction
+from disclosures.db.export import export_from, load_schema
+from disclosures.model.errors import Failure
+from disclosures.model.layout import Provenance
+from disclosures.model.records import (
+    BudgetLine,
+    Extraction,
+    Fact,
+    Finding,
+    FundingRow,
+    Indicator,
+    Project,
+    check_provenance,
+)
 from sqlalchemy import Connection, Engine, Numeric, Table, delete, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from db import models as m
-from db.engine import write_transaction
-from db.export import export_from, load_schema
-from extractors.layout import Provenance
-from extractors.records import (BudgetLine, Extraction, Fact, Finding, FundingRow, Indicator,
-                                Project, check_provenance)
-
 
 class DocumentMeta(Protocol):
-    """What ``store_extraction`` reads from the document (``extractors.layout.Document``)."""
+    """What ``store_extraction`` reads from the document (``disclosures.model.layout.Document``)."""
 
     sha256: str
     file_name: str
@@ -41,7 +49,7 @@ class DocumentMeta(Protocol):
     source_url: str | None
 
 
-class InvalidExtraction(ValueError):
+class InvalidExtraction(Failure):
     """The extraction holds a value the database must not take; nothing was written."""
 
 

@@ -35,6 +35,8 @@ integers whichever database returned the row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from disclosures.model.errors import BadInput
 from sqlalchemy import Connection
 
 VIEWS_VERSION = 1
@@ -386,12 +388,8 @@ VIEWS: tuple[View, ...] = (V_DOCUMENTS, V_FACTS, V_BUDGET_LINES, V_PROJECTS, V_I
 VIEW_NAMES = tuple(v.name for v in VIEWS)
 
 
-class UnknownView(KeyError):
-    def __init__(self, name: str):
-        super().__init__(f"{name!r} is not a public view; choose one of {', '.join(VIEW_NAMES)}")
-
-    def __str__(self) -> str:
-        return self.args[0]
+class UnknownView(BadInput):
+    """A view name that is not one of the public views."""
 
 
 def get_view(name: str) -> View:
@@ -400,7 +398,7 @@ def get_view(name: str) -> View:
     for view in VIEWS:
         if view.name == key:
             return view
-    raise UnknownView(name)
+    raise UnknownView(f"{name!r} is not a public view; choose one of {', '.join(VIEW_NAMES)}")
 
 
 def select_sql(view: View) -> str:

@@ -4,7 +4,7 @@
 
 ``views.md`` comes from ``db/views.py`` (the SQL and each column's
 documentation), ``cli.md`` from the Typer app in ``flows/cli.py``, and
-``for-researchers.md`` runs every question of ``flows.research_cli.QUESTIONS``
+``for-researchers.md`` runs every question of ``disclosures.cli.research.QUESTIONS``
 over the bundled sample (the seed 决算 as Word and PDF, loaded into a fresh
 SQLite database by ``flows.pipeline.process_file``) and prints its result.
 ``tests/research/test_docs.py`` fails when a generated file is out of date.
@@ -45,7 +45,7 @@ def markdown_table(columns: list[str], rows: list[tuple]) -> str:
 
 
 def views_markdown() -> str:
-    from db.views import CHANGELOG, VIEWS, VIEWS_VERSION, select_sql
+    from disclosures.db.views import CHANGELOG, VIEWS, VIEWS_VERSION, select_sql
 
     out = [GENERATED, "", "# Views reference", "",
            f"Views version **{VIEWS_VERSION}**. The `v_*` views are the public schema: tables may "
@@ -66,9 +66,8 @@ def views_markdown() -> str:
 
 def cli_markdown() -> str:
     import typer
-
-    from flows import research_cli
-    from flows.cli import app
+    from disclosures.cli.app import app
+    from disclosures.cli import research as research_cli
 
     command = typer.main.get_command(app)
     names = set(command.commands)
@@ -100,16 +99,16 @@ def cli_markdown() -> str:
 
 
 def load_sample(url: str, raw_dir: Path) -> None:
-    from flows.pipeline import process_file
+    from disclosures.flows.pipeline import process_file
 
     for path in SEEDS:
         process_file(path, url, raw_root=raw_dir)
 
 
 def researchers_markdown(url: str) -> str:
-    from db.engine import get_engine
-    from db.query import run_readonly
-    from flows.research_cli import QUESTIONS, question_sql
+    from disclosures.cli.research import QUESTIONS, question_sql
+    from disclosures.db.engine import get_engine
+    from disclosures.db.query import run_readonly
 
     engine = get_engine(url)
     template = (DOCS / "for-researchers.template.md").read_text(encoding="utf-8")

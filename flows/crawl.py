@@ -53,12 +53,19 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
+from disclosures.flows.fetch import (
+    Fetcher,
+    FetchError,
+    FetchSettings,
+    FileFetch,
+    Validators,
+    decode_percent,
+)
+from disclosures.model.errors import BadInput, Failure
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
-
-from flows.fetch import FetchError, FetchSettings, Fetcher, FileFetch, Validators, decode_percent
 
 PORTALS_DIR = Path(__file__).resolve().parent / "portals"
 HTML_SUFFIXES = ("", ".html", ".htm", ".shtml", ".jhtml", ".jsp", ".aspx", ".php")
@@ -129,11 +136,11 @@ class PortalConfig:
         return {urlsplit(u).netloc for u in self.start_urls} | set(self.allowed_hosts)
 
 
-class PortalConfigError(ValueError):
-    pass
+class PortalConfigError(BadInput):
+    """A portal configuration the crawler cannot use; the message names the file and field."""
 
 
-class CrawlError(RuntimeError):
+class CrawlError(Failure):
     """The crawl as a whole could not run (not one document's failure)."""
 
 
@@ -446,8 +453,8 @@ def process_attachment(path: str, db_url: str | None, source_url: str, raw_root:
     itself: its members are stored as documents of their own linked to the URL
     (``process_bundle``), and None is returned; a bundle of which no member could
     be processed fails as bad input."""
-    from extractors.errors import BadInput
-    from flows.pipeline import is_bundle, process_bundle, process_file
+    from disclosures.flows.pipeline import is_bundle, process_bundle, process_file
+    from disclosures.model.errors import BadInput
 
     if not is_bundle(Path(path)):
         return process_file(Path(path), db_url, source_url, raw_root).document_id
@@ -464,7 +471,7 @@ def process_attachment(path: str, db_url: str | None, source_url: str, raw_root:
 def process_stored(sha256: str, file_name: str, db_url: str, source_url: str, raw_root: str) -> int | None:
     """``process_attachment`` on a Dask worker, reading the file from the
     shared raw store (the flow's download folder may be on another machine)."""
-    from flows import rawstore
+    from disclosures.flows import rawstore
 
     stored = rawstore.find(sha256, raw_root)
     if stored is None:
@@ -540,9 +547,8 @@ def require_shared_database(db_url: str | None) -> None:
     """Dask workers write from processes of their own, possibly on other
     machines: a SQLite file cannot be shared that way (its locks do not hold
     on network file systems), so scale-out needs a database server."""
+    from disclosures.db.engine import resolve_url
     from sqlalchemy.engine import make_url
-
-    from db.engine import resolve_url
 
     url = make_url(resolve_url(db_url))
     if url.get_backend_name() == "sqlite":
@@ -564,7 +570,7 @@ def now() -> datetime:
 
 
 def load_known(engine, url: str) -> Known:
-    from db.crawl import known_url
+    from disclosures.db.crawl import known_url
 
     with engine.connect() as conn:
         row = known_url(conn, url)
@@ -604,11 +610,15 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
     database; returns the run's summary (pages, new, changed, unchanged,
     duplicate, failed, disallowed). ``workers`` (a local Dask cluster) or
     ``dask_address`` (a Dask scheduler) process the new files on Dask."""
-    from db.crawl import begin_crawl, close_crawl
-    from db.engine import get_engine, migrate, resolve_url, write_transaction
+    from disclosures.db.crawl import begin_crawl, close_crawl
+    from disclosures.db.engine import (
+        get_engine,
+        migrate,
+        resolve_url,
+        write_transaction,
+    )
+    from disclosures.flows import rawstore
     from prefect.runtime import flow_run
-
-    from flows import rawstore
 
     config = load_portal(portal)
     scale_out = scale_out_for(workers, dask_address, db_url)
@@ -665,8 +675,8 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
 
 
 def record_page_failure(run: CrawlContext, error: FetchError) -> None:
-    from db.crawl import log_fetch
-    from db.engine import write_transaction
+    from disclosures.db.crawl import log_fetch
+    from disclosures.db.engine import write_transaction
 
     with write_transaction(run.engine) as conn:
         log_fetch(conn, run.crawl_id, kind="page", url=error.url, redirects=error.redirects,
@@ -706,8 +716,8 @@ def process_here(run: CrawlContext, attachment: Attachment, fetched: FileFetch) 
 def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known) -> str:
     """Store the bytes; process them now, or — when the crawl defers processing
     to Dask — queue them in ``run.deferred``."""
-    from db.crawl import current_document_id
-    from flows import rawstore
+    from disclosures.db.crawl import current_document_id
+    from disclosures.flows import rawstore
 
     rawstore.put(fetched.path, fetched.sha256, run.raw_root)
     with run.engine.connect() as conn:
@@ -722,7 +732,7 @@ def settle_document(run: CrawlContext, attachment: Attachment, fetched: FileFetc
                     document_id: int | None, process: Processor) -> str:
     """Record new bytes: already a document (``document_id``), or ``process``
     makes one."""
-    from extractors.errors import BadInput
+    from disclosures.model.errors import BadInput
 
     outcome = "changed" if known.sha256 else "new"
     if document_id is None:
@@ -747,7 +757,7 @@ def process_deferred(run: CrawlContext, scale_out: ScaleOut) -> None:
     URL as the in-flow path would have: the first URL of some bytes gets the
     document (or its failure); a later one finds it stored (a duplicate), or
     shares the first one's failure."""
-    from db.crawl import current_document_id
+    from disclosures.db.crawl import current_document_id
 
     first: dict[str, Pending] = {}
     for pending in run.deferred:
@@ -780,8 +790,13 @@ def record(run: CrawlContext, attachment: Attachment, outcome: str, known: Known
     """One transaction: the URL's row (validators of the bytes now held), the
     fetch-log row, and — when re-published bytes replaced a document no other
     URL still publishes — the old document's records retired."""
-    from db.crawl import log_fetch, other_urls_hold, retire_document, upsert_url
-    from db.engine import write_transaction
+    from disclosures.db.crawl import (
+        log_fetch,
+        other_urls_hold,
+        retire_document,
+        upsert_url,
+    )
+    from disclosures.db.engine import write_transaction
 
     at = now()
     values = dict(portal=run.portal, link_text=attachment.link_text, page_url=attachment.page_url,

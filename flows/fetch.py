@@ -38,7 +38,7 @@ from typing import Iterator
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpx
-
+from disclosures.model.errors import Failure
 
 CONTACT_ENV = "DISCLOSURES_CONTACT"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -81,7 +81,7 @@ class FetchSettings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
 
-class FetchError(RuntimeError):
+class FetchError(Failure):
     """A URL could not be fetched as wanted; ``reason`` is a short code for the fetch log."""
 
     def __init__(self, url: str, reason: str, detail: str, http_status: int | None = None,

@@ -36,8 +36,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable
 
-from extractors.errors import BadInput
-from flows.pipeline import StageError
+from disclosures.model.errors import BadInput, DisclosuresError, StageError
 
 TIME_LIMIT_ENV = "DISCLOSURES_TIME_LIMIT"  # seconds per document
 MEMORY_LIMIT_ENV = "DISCLOSURES_MEMORY_LIMIT_MB"  # address space of the child, MB
@@ -45,8 +44,8 @@ ISOLATION_ENV = "DISCLOSURES_ISOLATION"  # "0" / "false" / "no" runs stages in-p
 FALSE_WORDS = {"0", "false", "no", "off"}
 
 # Imported once by the forkserver, so forked children start with them loaded.
-PRELOAD = ("flows.pipeline", "extractors.readers.docx", "extractors.readers.pdf",
-           "normalizers.apply", "checks")
+PRELOAD = ("disclosures.flows.pipeline", "disclosures.extractors.readers.docx", "disclosures.extractors.readers.pdf",
+           "disclosures.normalizers.apply", "disclosures.checks")
 # A child that has sent its result exits at once; this only bounds a stuck exit.
 EXIT_GRACE_S = 5.0
 
@@ -199,11 +198,6 @@ def reply_to_result(reply: tuple, item: str, stage: str, settings: IsolationSett
     if kind == "memory":
         raise LimitExceeded(f"{item}: exceeded the {settings.memory_limit_mb} MB memory limit "
                             f"(during {stage})")
-    if kind == "bad_input":
-        raise BadInput(payload[0])
-    if kind == "stage_error":
-        failed_stage, failed_item, cause = payload
-        raise StageError(failed_stage, failed_item, cause)
     raise payload[0]
 
 
@@ -251,10 +245,8 @@ def limit_address_space(memory_limit_mb: int) -> None:
 def failure_reply(exc: BaseException) -> tuple:
     if caused_by_memory(exc):
         return ("memory",)
-    if isinstance(exc, BadInput):
-        return ("bad_input", str(exc))
-    if isinstance(exc, StageError):
-        return ("stage_error", exc.stage, exc.item, portable(exc.cause))
+    if isinstance(exc, DisclosuresError):  # pickle-safe by design (model.errors)
+        return ("error", exc)
     return ("error", portable(exc))
 
 

@@ -18,20 +18,22 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from extractors.errors import BadInput
-from flows import rawstore
-from extractors.layout import Document
-from extractors.readers import read_document, sniff_format
-from extractors.readers.bundle import BundleLimits, unpacked_bundle
-from extractors.records import Extraction, Finding
-from extractors.recognizers.docinfo import recognize_document_info
-from extractors.recognizers.evaluation_report import recognize_evaluation_reports
-from extractors.recognizers.narrative import recognize_narrative
-from extractors.recognizers.performance import recognize_performance
-from extractors.recognizers.statements import recognize_statements
+from disclosures.extractors.readers import read_document, sniff_format
+from disclosures.extractors.readers.bundle import BundleLimits, unpacked_bundle
+from disclosures.extractors.recognizers.docinfo import recognize_document_info
+from disclosures.extractors.recognizers.evaluation_report import (
+    recognize_evaluation_reports,
+)
+from disclosures.extractors.recognizers.narrative import recognize_narrative
+from disclosures.extractors.recognizers.performance import recognize_performance
+from disclosures.extractors.recognizers.statements import recognize_statements
+from disclosures.flows import rawstore
+from disclosures.model.errors import BadInput, StageError
+from disclosures.model.layout import Document
+from disclosures.model.records import Extraction, Finding
 
 if TYPE_CHECKING:  # flows.isolation imports this module
-    from flows.isolation import IsolationSettings
+    from disclosures.flows.isolation import IsolationSettings
 
 try:
     PIPELINE_VERSION = version("disclosures")
@@ -45,13 +47,6 @@ RECOGNIZERS = (
     recognize_evaluation_reports,
 )
 
-
-class StageError(RuntimeError):
-    """A pipeline stage failed on a document for a reason that is not the file's fault."""
-
-    def __init__(self, stage: str, item: str, cause: BaseException):
-        super().__init__(f"{stage} failed on {item}: {type(cause).__name__}: {cause}")
-        self.stage, self.item, self.cause = stage, item, cause
 
 
 @dataclass
@@ -108,22 +103,22 @@ def recognize(doc: Document) -> Extraction:
 
 def load_decisions(db_url: str | None) -> dict[tuple[str, str], str]:
     """The review decisions stored in the database (``disclosures map``), for ``normalize``."""
-    from db.engine import get_engine
-    from db.review import load_decisions as stored_decisions
+    from disclosures.db.engine import get_engine
+    from disclosures.db.review import load_decisions as stored_decisions
 
     return _wrap("decisions", str(db_url), lambda: stored_decisions(get_engine(db_url)))
 
 
 def normalize(extraction: Extraction, item: str,
               decisions: dict[tuple[str, str], str] | None = None) -> Extraction:
-    from normalizers.apply import normalize as apply_vocabularies
+    from disclosures.normalizers.apply import normalize as apply_vocabularies
 
     _wrap("normalize", item, apply_vocabularies, extraction, None, decisions)
     return extraction
 
 
 def check(extraction: Extraction, item: str, doc: Document | None = None) -> Extraction:
-    from checks import run_checks
+    from disclosures.checks import run_checks
 
     extraction.findings += _wrap("check", item, run_checks, extraction, doc)
     return extraction
@@ -133,10 +128,10 @@ def store(doc: Document, extraction: Extraction, db_url: str | None, started_at:
           source: Path | None = None, raw_root: str | Path | None = None):
     """Write the document's rows in one transaction, then keep its bytes in the
     raw store so ``reprocess`` can re-extract it without the original path."""
-    from db.engine import get_engine, migrate
-    from db.review import store_learned_pairs
-    from db.store import set_aside_unstorable, store_extraction
-    from normalizers.review import unknown_printed_pairs
+    from disclosures.db.engine import get_engine, migrate
+    from disclosures.db.review import store_learned_pairs
+    from disclosures.db.store import set_aside_unstorable, store_extraction
+    from disclosures.normalizers.review import unknown_printed_pairs
 
     def run():
         engine = get_engine(db_url)
@@ -170,7 +165,7 @@ def process_file(path: Path, db_url: str | None = None, source_url: str | None =
     """The whole path for one file, without Prefect. Reading to checking runs in a
     child process under ``flows.isolation``'s time and memory limits
     (``isolation``: an ``IsolationSettings``; None reads them from the environment)."""
-    from flows.isolation import DocumentLimits, run_stage
+    from disclosures.flows.isolation import DocumentLimits, run_stage
 
     started, t0 = datetime.now(timezone.utc), time.perf_counter()
     limits = DocumentLimits.start(isolation)

@@ -19,11 +19,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from disclosures.flows import pipeline
+from disclosures.flows.isolation import DocumentLimits, IsolationSettings
+from disclosures.flows.isolation import run_stage as run_isolated
 from prefect import flow, task
 from prefect.context import FlowRunContext
-
-from flows import pipeline
-from flows.isolation import DocumentLimits, IsolationSettings, run_stage as run_isolated
 
 
 # Each stage before ``store`` runs in a child process under the document's

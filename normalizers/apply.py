@@ -15,12 +15,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from extractors.records import BudgetLine, DocumentInfo, Extraction, Finding, Indicator, Match, Project
-from normalizers.indicators import indicator_vocabulary
-from normalizers.organizations import identify_organization, region_level
-from normalizers.review import Decisions, decided
-from normalizers.settings import MatchSettings
-from normalizers.subjects import METHOD_RANK, SubjectMatch, function_catalogue
+from disclosures.model.records import (
+    BudgetLine,
+    DocumentInfo,
+    Extraction,
+    Finding,
+    Indicator,
+    Match,
+    Project,
+)
+from disclosures.normalizers.indicators import indicator_vocabulary
+from disclosures.normalizers.organizations import identify_organization, region_level
+from disclosures.normalizers.review import Decisions, decided
+from disclosures.normalizers.settings import MatchSettings
+from disclosures.normalizers.subjects import (
+    METHOD_RANK,
+    SubjectMatch,
+    function_catalogue,
+)
 
 # a person's decision is as certain as a known alias when levels are compared
 DECISION_RANK = {**METHOD_RANK, "review": METHOD_RANK["alias"]}

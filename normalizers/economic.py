@@ -16,9 +16,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from normalizers.settings import MatchSettings
-from normalizers.subjects import (DATA, SubjectCatalogue, SubjectMatch, read_renames,
-                                  read_subjects)
+from disclosures.normalizers.settings import MatchSettings
+from disclosures.normalizers.subjects import (
+    DATA,
+    SubjectCatalogue,
+    SubjectMatch,
+    read_renames,
+    read_subjects,
+)
 
 
 @lru_cache(maxsize=1)

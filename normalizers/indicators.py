@@ -21,11 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from disclosures.model.records import Match
+from disclosures.normalizers.settings import MatchSettings
+from disclosures.normalizers.subjects import DATA, name_key
 from rapidfuzz import fuzz
-
-from extractors.records import Match
-from normalizers.settings import MatchSettings
-from normalizers.subjects import DATA, name_key
 
 # a level cell may carry its points or a numbering: 一、产出指标（50分）
 _LEVEL_NOISE_RE = re.compile(r"\([^)]*[\d分][^)]*\)|^[一二三四五六七八九十]+、")

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from normalizers.numbers import fold
+from disclosures.model.errors import BadInput
+from disclosures.model.numbers import fold
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -51,7 +52,7 @@ _BODY_OFFICE_RE = re.compile(r"(人大常委会|政协)(?:机关)?(?:办公厅|�
 _SPACE_RE = re.compile(r"\s+")
 
 
-class OrganizationError(ValueError):
+class OrganizationError(BadInput):
     """An organizations.csv row the loader cannot use."""
 
 

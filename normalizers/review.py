@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from normalizers.economic import economic_catalogue
-from normalizers.indicators import indicator_vocabulary, level_key
-from normalizers.organizations import organization_key, organization_vocabulary
-from normalizers.subjects import clean_code, function_catalogue, name_key
+from disclosures.model.errors import BadInput
+from disclosures.normalizers.economic import economic_catalogue
+from disclosures.normalizers.indicators import indicator_vocabulary, level_key
+from disclosures.normalizers.organizations import (
+    organization_key,
+    organization_vocabulary,
+)
+from disclosures.normalizers.subjects import clean_code, function_catalogue, name_key
 
 KINDS = ("subject", "economic", "indicator", "level1", "level2", "organization")
 
@@ -23,7 +27,7 @@ KINDS = ("subject", "economic", "indicator", "level1", "level2", "organization")
 Decisions = Mapping[tuple[str, str], str]
 
 
-class ReviewError(ValueError):
+class ReviewError(BadInput):
     """A decision that cannot be recorded: unknown kind, empty name, or a target
     the vocabulary does not know."""
 
@@ -90,7 +94,7 @@ def decided(decisions: Decisions | None, kind: str, raw: str | None) -> str | No
 def unknown_printed_pairs(lines, year: int | None) -> list[tuple[str, str]]:
     """(code, name) pairs a document's tables printed whose name the vocabulary
     does not know for that code: what ``db.review`` keeps as learned pairs."""
-    from normalizers.subjects import split_code_prefix
+    from disclosures.normalizers.subjects import split_code_prefix
 
     catalogue = function_catalogue()
     pairs: set[tuple[str, str]] = set()

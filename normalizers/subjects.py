@@ -37,11 +37,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from disclosures.model.numbers import fold
+from disclosures.model.records import Match
+from disclosures.normalizers.settings import MatchSettings
 from rapidfuzz import fuzz
-
-from extractors.records import Match
-from normalizers.numbers import fold
-from normalizers.settings import MatchSettings
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -48,10 +48,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from extractors.recognizers.statements import parse_statement_tables  # noqa: E402
-from flows.pipeline import read, recognize  # noqa: E402
-from normalizers.numbers import fold  # noqa: E402
-from normalizers.subjects import clean_code, name_key, split_code_prefix, split_levels  # noqa: E402
+from disclosures.extractors.recognizers.statements import parse_statement_tables  # noqa: E402
+from disclosures.flows.pipeline import read, recognize  # noqa: E402
+from disclosures.model.numbers import fold  # noqa: E402
+from disclosures.normalizers.subjects import (  # noqa: E402
+    clean_code,
+    name_key,
+    split_code_prefix,
+    split_levels,
+)
 
 CORPUS = REPO / ".." / "shared" / "corpus"
 SEED_DOCX = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"

@@ -14,15 +14,14 @@ import pkgutil
 from logging.config import fileConfig
 
 from alembic import context
-
-import db
-from db.engine import get_engine
-from db.models import Base
+from disclosures import db
+from disclosures.db.engine import get_engine
+from disclosures.db.models import Base
 
 # Tables are declared on the one Base by several modules of the package
 # (db.models, db.crawl, …): import them all so autogenerate sees every table.
 for module in pkgutil.iter_modules(db.__path__):
-    importlib.import_module(f"db.{module.name}")
+    importlib.import_module(f"disclosures.db.{module.name}")
 
 config = context.config
 target_metadata = Base.metadata

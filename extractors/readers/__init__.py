@@ -1,4 +1,4 @@
-"""Format readers: a published file's bytes → the layout IR (``extractors.layout``).
+"""Format readers: a published file's bytes → the layout IR (``disclosures.model.layout``).
 
 ``read_document`` is the one entry point the pipeline uses: it hashes the bytes,
 tells the format from the bytes themselves (a disclosure saved as ``.docx`` may be
@@ -14,8 +14,8 @@ import io
 import zipfile
 from pathlib import Path
 
-from extractors.errors import BadInput
-from extractors.layout import Document
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Document
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a member first, or an empty archive
@@ -111,21 +111,21 @@ def read_document(path: Path, source_url: str | None = None) -> Document:
     sha256 = hashlib.sha256(data).hexdigest()
     kind = sniff_format(data)
     if kind == "docx":
-        from extractors.readers.docx import read_docx
+        from disclosures.extractors.readers.docx import read_docx
 
         return read_docx(path, sha256=sha256, source_url=source_url)
     if kind == "pdf":
-        from extractors.readers.ocr import refuse_scan_without_ocr
-        from extractors.readers.pdf import read_pdf
+        from disclosures.extractors.readers.ocr import refuse_scan_without_ocr
+        from disclosures.extractors.readers.pdf import read_pdf
 
         refuse_scan_without_ocr(path)
         return read_pdf(path, sha256=sha256, source_url=source_url)
     if kind == "xlsx":
-        from extractors.readers.xlsx import read_xlsx
+        from disclosures.extractors.readers.xlsx import read_xlsx
 
         return read_xlsx(path, sha256=sha256, source_url=source_url)
     if kind in ("doc", "xls"):
-        from extractors.readers.convert import read_legacy
+        from disclosures.extractors.readers.convert import read_legacy
 
         return read_legacy(path, kind, sha256=sha256, source_url=source_url)
     if kind == "zip":

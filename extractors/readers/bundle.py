@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from extractors.errors import BadInput
+from disclosures.model.errors import BadInput
 
 UTF8_FLAG = 0x800
 ENCRYPTED_FLAG = 0x1

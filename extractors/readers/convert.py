@@ -25,8 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.errors import BadInput
-from extractors.layout import Document, ReaderNote
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Document, ReaderNote
 
 # legacy kind → (OOXML extension LibreOffice writes, file type named in messages, import filter)
 TARGETS = {"doc": ("docx", "Word .doc", "MS Word 97"), "xls": ("xlsx", "Excel .xls", "MS Excel 97")}
@@ -86,10 +86,10 @@ def convert_file(source: Path, kind: str, workdir: Path, settings: ConvertSettin
 
 def read_converted(path: Path, kind: str) -> Document:
     if kind == "doc":
-        from extractors.readers.docx import read_docx
+        from disclosures.extractors.readers.docx import read_docx
 
         return read_docx(path)
-    from extractors.readers.xlsx import read_xlsx
+    from disclosures.extractors.readers.xlsx import read_xlsx
 
     return read_xlsx(path)
 

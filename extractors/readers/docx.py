@@ -34,13 +34,12 @@ from pathlib import Path
 from typing import Iterator
 
 import docx
+from disclosures.extractors.readers import describe_format, sniff_format
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Block, Cell, Document, Paragraph, ReaderNote, Table
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
-
-from extractors.errors import BadInput
-from extractors.layout import Block, Cell, Document, Paragraph, ReaderNote, Table
-from extractors.readers import describe_format, sniff_format
 
 EXTRACTOR = "docx"
 

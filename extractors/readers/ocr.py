@@ -35,11 +35,10 @@ from typing import Sequence
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-
-from extractors.errors import BadInput
-from extractors.layout import Block, Char, Paragraph, ReaderNote
-from extractors.readers.pdf_page import PageGeometry, edge
-from extractors.readers.pdf_text import Glyph, is_cjk
+from disclosures.extractors.readers.pdf_page import PageGeometry, edge
+from disclosures.extractors.readers.pdf_text import Glyph, is_cjk
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Block, Char, Paragraph, ReaderNote
 
 EXTRACTOR = "ocr"
 INSTALL_HINT = "pip install disclosures[ocr]"

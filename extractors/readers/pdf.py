@@ -1,4 +1,4 @@
-"""PDF reader: a born-digital PDF → the layout IR (``extractors.layout``).
+"""PDF reader: a born-digital PDF → the layout IR (``disclosures.model.layout``).
 
 Paragraphs come out whole, as the Word reader gives them (lines re-joined by
 layout, across page breaks too; running headers, footers and page numbers
@@ -30,10 +30,13 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
-
-from extractors.errors import BadInput
-from extractors.layout import Block, Document, Paragraph, ReaderNote, Table, union_bbox
-from extractors.readers.pdf_tables import (
+from disclosures.extractors.readers.ocr import mark_ocr_blocks, ocr_page
+from disclosures.extractors.readers.pdf_page import (
+    PageGeometry,
+    RuleSettings,
+    read_page_geometry,
+)
+from disclosures.extractors.readers.pdf_tables import (
     PageTable,
     TableSettings,
     append_part,
@@ -43,9 +46,7 @@ from extractors.readers.pdf_tables import (
     glyphs_to_cells,
     rects_to_cells,
 )
-from extractors.readers.pdf_page import PageGeometry, RuleSettings, read_page_geometry
-from extractors.readers.ocr import mark_ocr_blocks, ocr_page
-from extractors.readers.pdf_text import (
+from disclosures.extractors.readers.pdf_text import (
     Glyph,
     Line,
     Margins,
@@ -57,6 +58,15 @@ from extractors.readers.pdf_text import (
     opens_list_item,
     paragraph_chars,
     spacing_by_geometry,
+)
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import (
+    Block,
+    Document,
+    Paragraph,
+    ReaderNote,
+    Table,
+    union_bbox,
 )
 
 PDF_MAGIC = b"%PDF-"

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
-
-from extractors.readers.pdf_text import Glyph
+from disclosures.extractors.readers.pdf_text import Glyph
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)

@@ -14,11 +14,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from disclosures.extractors.readers.pdf_text import (
+    Glyph,
+    TextSettings,
+    glyphs_to_lines,
+    join_lines,
+)
+from disclosures.model.layout import BBox, Cell, Table
+from pdfplumber.table import (
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+    merge_edges,
+)
 from pdfplumber.utils import filter_edges
-
-from extractors.layout import BBox, Cell, Table
-from extractors.readers.pdf_text import Glyph, TextSettings, glyphs_to_lines, join_lines
 
 AMOUNT = re.compile(r"^[-+−]?[\d,，.]+%?$")
 

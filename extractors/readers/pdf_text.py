@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from extractors.layout import BBox, Char, union_bbox
+from disclosures.model.layout import BBox, Char, union_bbox
 
 WHITESPACE = {" ", "\u3000", "\u00a0", "\t"}
 

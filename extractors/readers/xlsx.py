@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from extractors.errors import BadInput
-from extractors.layout import Block, Cell, Document, Paragraph, ReaderNote, Table
-from extractors.readers import describe_format, sniff_format
+from disclosures.extractors.readers import describe_format, sniff_format
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Block, Cell, Document, Paragraph, ReaderNote, Table
 
 EXTRACTOR = "xlsx"
 CAPTION_STYLE = "Sheet name"

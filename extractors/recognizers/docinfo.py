@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.layout import Document, Paragraph, Provenance
-from extractors.records import DocumentInfo
+from disclosures.model.layout import Document, Paragraph, Provenance
+from disclosures.model.records import DocumentInfo
 
 
 @dataclass(frozen=True)

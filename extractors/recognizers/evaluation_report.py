@@ -19,10 +19,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractors.layout import Document, Paragraph, Provenance, union_bbox
-from extractors.records import DocumentInfo, Extraction, Finding, Project
-from extractors.recognizers.performance import is_form_instruction
-from normalizers.numbers import text_to_amount, text_to_percent
+from disclosures.extractors.recognizers.performance import is_form_instruction
+from disclosures.model.layout import Document, Paragraph, Provenance, union_bbox
+from disclosures.model.numbers import text_to_amount, text_to_percent
+from disclosures.model.records import DocumentInfo, Extraction, Finding, Project
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractors.layout import Document, Paragraph, Provenance, union_bbox
-from extractors.recognizers import fact_patterns as fp
-from extractors.recognizers.numbering import check_numbering, parse_marker
-from extractors.records import BudgetLine, DocumentInfo, Extraction, Fact, Finding
-from normalizers.numbers import is_placeholder, parse_number, to_yuan
+from disclosures.extractors.recognizers import fact_patterns as fp
+from disclosures.extractors.recognizers.numbering import check_numbering, parse_marker
+from disclosures.model.layout import Document, Paragraph, Provenance, union_bbox
+from disclosures.model.numbers import is_placeholder, parse_number, to_yuan
+from disclosures.model.records import (
+    BudgetLine,
+    DocumentInfo,
+    Extraction,
+    Fact,
+    Finding,
+)
 
 # ---------------------------------------------------------------- folded text
 

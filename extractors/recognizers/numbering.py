@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from extractors.layout import Paragraph, Provenance
-from extractors.records import Finding
+from disclosures.model.layout import Paragraph, Provenance
+from disclosures.model.records import Finding
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}

@@ -23,8 +23,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractors.layout import Cell, Document, Paragraph, Table
-from extractors.records import (
+from disclosures.model.layout import Cell, Document, Paragraph, Table
+from disclosures.model.numbers import (
+    parse_number,
+    text_to_amount,
+    text_to_percent,
+    unit_scale_from_caption,
+)
+from disclosures.model.records import (
     DocumentInfo,
     Extraction,
     Finding,
@@ -33,7 +39,6 @@ from extractors.records import (
     Project,
     RecognizedTable,
 )
-from normalizers.numbers import parse_number, text_to_amount, text_to_percent, unit_scale_from_caption
 
 
 @dataclass(frozen=True)

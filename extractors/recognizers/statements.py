@@ -25,16 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractors.layout import Cell, Document, Paragraph, Provenance, Table
-from extractors.records import (
-    BudgetLine,
-    DocumentInfo,
-    Extraction,
-    Fact,
-    Finding,
-    RecognizedTable,
-)
-from extractors.recognizers.statement_kinds import (
+from disclosures.extractors.recognizers.statement_kinds import (
     CODE_HEADER,
     CODE_PARTS,
     COMPONENT_WORDS,
@@ -51,13 +42,22 @@ from extractors.recognizers.statement_kinds import (
     FactRule,
     StatementKind,
 )
-from normalizers.numbers import (
+from disclosures.model.layout import Cell, Document, Paragraph, Provenance, Table
+from disclosures.model.numbers import (
     UNIT_FACTORS,
     fold,
     is_placeholder,
     parse_number,
     to_yuan,
     unit_scale_from_caption,
+)
+from disclosures.model.records import (
+    BudgetLine,
+    DocumentInfo,
+    Extraction,
+    Fact,
+    Finding,
+    RecognizedTable,
 )
 
 CODE_TEXT = re.compile(r"^\d{1,7}$")

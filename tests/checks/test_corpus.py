@@ -12,10 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-
-from extractors.records import Extraction
+from disclosures.model.records import Extraction
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+# the layout families these checks were built on (the city crawl has its own evaluation)
+FAMILIES = ("jiangsu-province-budgets", "shanghai-putuo")
 PLANTED = "24年普陀区财政局（测试问题版本）.pdf"
 CHECK_PREFIXES = ("narrative.", "tables.", "text.", "structure.", "years.")
 
@@ -23,12 +24,12 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found a
 
 
 def corpus_files() -> list[str]:
-    return sorted(p.name for p in CORPUS.rglob("*.pdf")) if CORPUS.is_dir() else []
+    return sorted(p.name for family in FAMILIES for p in (CORPUS / family).rglob("*.pdf")) if CORPUS.is_dir() else []
 
 
 @lru_cache(maxsize=None)
 def extracted(name: str) -> Extraction:
-    from flows.pipeline import extract
+    from disclosures.flows.pipeline import extract
 
     return extract(next(CORPUS.rglob(name)))[1]
 

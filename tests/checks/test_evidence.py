@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from disclosures.checks.evidence import boxes_by_page, render_evidence
 from PIL import Image
-
-from checks.evidence import boxes_by_page, render_evidence
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 PLANTED = CORPUS / "shanghai-putuo" / "24年普陀区财政局（测试问题版本）.pdf"
@@ -23,7 +22,7 @@ def text_in_box(pdf_path: Path, page: int, bbox) -> str:
 
 @pytest.mark.skipif(not PLANTED.is_file(), reason=f"corpus not found at {CORPUS}")
 def test_share_finding_boxes_the_figures_it_names(tmp_path):
-    from flows.pipeline import extract
+    from disclosures.flows.pipeline import extract
 
     _, ex = extract(PLANTED)
     [finding] = [f for f in ex.findings if f.rule == "narrative.share"]
@@ -38,7 +37,7 @@ def test_share_finding_boxes_the_figures_it_names(tmp_path):
 
 
 def test_seed_pdf_finding_evidence_is_drawn(tmp_path):
-    from flows.pipeline import extract
+    from disclosures.flows.pipeline import extract
 
     _, ex = extract(SEED_PDF)
     placeholders = [f for f in ex.findings if f.rule == "placeholder"]

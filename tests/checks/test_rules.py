@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from checks import run_checks
-from checks.facts import FactIndex
-from checks.narrative import DEFAULT_SETTINGS, check_changes, check_shares, fact_share_claims
-from checks.rounding import amount_slack, percent_slack
-from checks.rules import REGISTRY
-from checks.tables import check_compositions
-from extractors.layout import Provenance
-from extractors.records import DocumentInfo, Extraction, Fact
+from disclosures.checks import run_checks
+from disclosures.checks.facts import FactIndex
+from disclosures.checks.narrative import (
+    DEFAULT_SETTINGS,
+    check_changes,
+    check_shares,
+    fact_share_claims,
+)
+from disclosures.checks.rounding import amount_slack, percent_slack
+from disclosures.checks.rules import REGISTRY
+from disclosures.checks.tables import check_compositions
+from disclosures.model.layout import Provenance
+from disclosures.model.records import DocumentInfo, Extraction, Fact
 
 
 def fact(key: str, value: str, text: str, para: int = 1, unit: str = "yuan") -> Fact:

@@ -6,8 +6,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.records import Extraction
-from flows.pipeline import extract
+from disclosures.flows.pipeline import extract
+from disclosures.model.records import Extraction
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"
 

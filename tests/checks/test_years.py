@@ -6,9 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from checks.years import check_against_prior_year, change_fits, normalize_org, prior_document
-from extractors.layout import Provenance
+from disclosures.checks.years import (
+    change_fits,
+    check_against_prior_year,
+    normalize_org,
+    prior_document,
+)
+from disclosures.model.layout import Provenance
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 WANLI = CORPUS / "shanghai-putuo"
@@ -31,9 +35,9 @@ def test_change_fits_within_rounding():
 
 @pytest.mark.skipif(not WANLI.is_dir(), reason=f"corpus not found at {CORPUS}")
 def test_wanli_2025_budget_change_matches_2024_budget(tmp_path):
-    from db.engine import get_engine
-    from db.export import export_document
-    from flows.pipeline import process_file
+    from disclosures.db.engine import get_engine
+    from disclosures.db.export import export_document
+    from disclosures.flows.pipeline import process_file
 
     url = f"sqlite:///{tmp_path / 'd.db'}"
     first = process_file(WANLI / "上海市普陀区人民政府万里街道办事处24年预算.pdf", url,

@@ -1,31 +1,11 @@
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
-
-# Prefect's temporary API stays on this machine and gets time to start on a busy CI runner.
+from disclosures.fixtures.portal import server as mock
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER = REPO / "fixtures" / "portal" / "server.py"
-
-
-def load_mock_portal():
-    """fixtures/ is not a package of the wheel: load the mock server by path,
-    under a module name the test modules then import (``import
-    disclosures_mock_portal as mock`` finds it in ``sys.modules``)."""
-    name = "disclosures_mock_portal"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, SERVER)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-mock = load_mock_portal()
 
 # Small enough to keep each crawl to a few seconds; the slow attachment
 # answers after SLOW seconds, well past TIMEOUT.

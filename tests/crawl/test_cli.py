@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 import typer
+from disclosures.db.crawl import CrawlRun, CrawlUrl, FetchLog
+from disclosures.db.models import Document
+from disclosures.cli import crawl as crawl_cli
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
-
-from db.crawl import CrawlRun, CrawlUrl, FetchLog
-from db.models import Document
-from flows import crawl_cli
 
 
 def cli() -> typer.Typer:
@@ -43,7 +42,7 @@ def test_unknown_portal_is_bad_input(workdir):
 
 
 def test_unreachable_portal_fails_the_run_with_the_reason(prefect_api, portal, workdir):
-    from flows.crawl import CrawlError, crawl_portal
+    from disclosures.flows.crawl import CrawlError, crawl_portal
 
     state = crawl_portal(portal.url("/gone/index.html"), "sqlite:///c.db", delay_seconds=0.01, return_state=True)
     assert state.is_failed()

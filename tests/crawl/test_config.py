@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from flows.crawl import PortalConfigError, load_portal
+from disclosures.flows.crawl import PortalConfigError, load_portal
 
 
 def test_sections_override_defaults_and_lists_become_tuples(tmp_path):

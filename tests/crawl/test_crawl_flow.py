@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 from itertools import pairwise
 
-import disclosures_mock_portal as mock
 import pytest
+from disclosures.db.crawl import CrawlRun, CrawlUrl, FetchLog
+from disclosures.db.models import BudgetLine, Document, ExtractionRun
+from disclosures.fixtures.portal import server as mock
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
-
-from db.crawl import CrawlRun, CrawlUrl, FetchLog
-from db.models import BudgetLine, Document, ExtractionRun
 
 VALID = (mock.PDF_URL, mock.DOCX_URL, mock.CORRECTED_OLD_URL, mock.DUPLICATE_URL)
 
@@ -41,7 +40,7 @@ POLITE_DELAY = 0.3
 def crawl(prefect_api, portal_config, workdir, db_url):
     """``crawl(config=…)`` runs one crawl of the mock portal (on SQLite, and on
     PostgreSQL when the CI provides one); ``crawl.engine`` reads the result."""
-    from flows.crawl import crawl_portal
+    from disclosures.flows.crawl import crawl_portal
 
     def run(config=portal_config) -> dict:
         state = crawl_portal(str(config), db_url, str(workdir / "raw"), return_state=True)

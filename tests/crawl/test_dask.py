@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 pytest.importorskip("prefect_dask")
 
-from db.crawl import CrawlUrl, FetchLog  # noqa: E402
-from db.export import export_document  # noqa: E402
-from db.models import Document  # noqa: E402
+from disclosures.db.crawl import CrawlUrl, FetchLog  # noqa: E402
+from disclosures.db.export import export_document  # noqa: E402
+from disclosures.db.models import Document  # noqa: E402
 
 SERVER_START_SECONDS = 120
 PG_ENV = "DISCLOSURES_TEST_PG_URL"
@@ -120,7 +120,7 @@ def process_stored_runs(api_url: str) -> list[str]:
 
 def test_crawl_on_two_dask_workers_writes_what_the_plain_crawl_writes(
         prefect_server, portal, portal_config, tmp_path, pg_db_urls):
-    from flows import crawl_cli
+    from disclosures.cli import crawl as crawl_cli
 
     app = typer_app(crawl_cli)
     plain_url, dask_url = pg_db_urls(), pg_db_urls()
@@ -155,7 +155,7 @@ def test_crawl_on_two_dask_workers_writes_what_the_plain_crawl_writes(
 
 
 def test_workers_with_sqlite_are_refused_before_anything_runs(workdir):
-    from flows import crawl_cli
+    from disclosures.cli import crawl as crawl_cli
 
     result = CliRunner().invoke(typer_app(crawl_cli), ["crawl", "mock-czyjs", "--db", "sqlite:///c.db",
                                                        "--workers", "2"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.crawl import PORTALS_DIR, all_portals, build_deployments
+from disclosures.flows.crawl import PORTALS_DIR, all_portals, build_deployments
 
 
 def write(directory: Path, name: str, text: str) -> None:

@@ -7,9 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
 import pytest
-import disclosures_mock_portal as mock
-
-from flows.fetch import FetchError, Fetcher, FetchSettings, Validators, default_user_agent
+from disclosures.fixtures.portal import server as mock
+from disclosures.flows.fetch import (
+    Fetcher,
+    FetchError,
+    FetchSettings,
+    Validators,
+    default_user_agent,
+)
 
 
 def settings(**overrides) -> FetchSettings:

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-CRAWL = "import sys; from flows.crawl import crawl_portal; crawl_portal(sys.argv[1], sys.argv[2], sys.argv[3])"
+CRAWL = "import sys; from disclosures.flows.crawl import crawl_portal; crawl_portal(sys.argv[1], sys.argv[2], sys.argv[3])"
 
 
 def wait_for_first_document(db, proc, limit: float = 120.0) -> None:
@@ -42,9 +42,8 @@ def consistency_problems(conn) -> list:
 
 def test_sigterm_mid_crawl_leaves_a_consistent_database_and_the_next_run_finishes(
         prefect_api, make_config, workdir):
+    from disclosures.flows.crawl import crawl_portal
     from prefect.settings import PREFECT_API_URL
-
-    from flows.crawl import crawl_portal
 
     config, db = make_config(delay=0.3), workdir / "crawl.db"
     db_url, raw = f"sqlite:///{db}", str(workdir / "raw")

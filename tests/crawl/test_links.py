@@ -5,10 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from flows.crawl import (PortalConfig, Scope, config_for_url, html_to_tree, list_page_links, next_page_by_param,
-                         text_to_date, title_to_organization, tree_to_links, trs_pager_urls)
-from flows.fetch import content_disposition_name, decode_html, decode_percent, sniff_format, url_file_name
+from disclosures.flows.crawl import (
+    PortalConfig,
+    Scope,
+    config_for_url,
+    html_to_tree,
+    list_page_links,
+    next_page_by_param,
+    text_to_date,
+    title_to_organization,
+    tree_to_links,
+    trs_pager_urls,
+)
+from disclosures.flows.fetch import (
+    content_disposition_name,
+    decode_html,
+    decode_percent,
+    sniff_format,
+    url_file_name,
+)
 
 COLUMN = "https://www.example.gov.cn/zwgk/czyjs/index.html"
 

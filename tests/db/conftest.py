@@ -13,11 +13,19 @@ from datetime import datetime, timezone
 from decimal import Decimal as D
 
 import pytest
-
-from db.engine import get_engine, migrate
-from extractors.layout import Document, Provenance
-from extractors.records import (BudgetLine, DocumentInfo, Extraction, Fact, Finding, FundingRow,
-                                Indicator, Match, Project)
+from disclosures.db.engine import get_engine, migrate
+from disclosures.model.layout import Document, Provenance
+from disclosures.model.records import (
+    BudgetLine,
+    DocumentInfo,
+    Extraction,
+    Fact,
+    Finding,
+    FundingRow,
+    Indicator,
+    Match,
+    Project,
+)
 
 SHA = "5e" + "0123456789abcdef" * 3 + "0123456789abcd"
 STARTED = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
@@ -121,7 +129,7 @@ class Samples:
 
     def store(self, engine, extraction: Extraction | None = None, doc: Document | None = None,
               version: str = "1.0.0"):
-        from db.store import store_extraction
+        from disclosures.db.store import store_extraction
 
         return store_extraction(engine, doc or make_doc(), extraction or make_extraction(),
                                 version, STARTED)

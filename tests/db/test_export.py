@@ -7,9 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
-from db.engine import get_engine, migrate
-from db.export import SCHEMA_PATH, NotFound, export_document, load_schema
+from disclosures.db.engine import get_engine, migrate
+from disclosures.db.export import SCHEMA_PATH, NotFound, export_document, load_schema
 
 SHARED_SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "spec" / "export.schema.json"
 

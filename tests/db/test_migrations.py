@@ -9,10 +9,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from disclosures.db.engine import (
+    DEFAULT_URL,
+    UnsupportedDatabase,
+    alembic_config,
+    get_engine,
+    migrate,
+)
+from disclosures.db.models import Base
 from sqlalchemy import inspect
-
-from db.engine import DEFAULT_URL, UnsupportedDatabase, alembic_config, get_engine, migrate
-from db.models import Base
 
 RECORD_TABLES = {"documents", "extraction_runs", "facts", "budget_lines", "projects",
                  "project_funding", "indicators", "findings", "finding_refs", "provenance"}
@@ -23,10 +28,9 @@ def all_model_tables() -> set[str]:
     import importlib
     import pkgutil
 
-    import db
-
+    from disclosures import db
     for module in pkgutil.iter_modules(db.__path__):
-        importlib.import_module(f"db.{module.name}")
+        importlib.import_module(f"disclosures.db.{module.name}")
     return set(Base.metadata.tables)
 
 

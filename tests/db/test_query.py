@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from disclosures.db import models as m
+from disclosures.db.engine import get_engine
+from disclosures.db.query import QueryError, run_readonly, single_statement
 from sqlalchemy import func, select
-
-from db import models as m
-from db.engine import get_engine
-from db.query import QueryError, run_readonly, single_statement
 
 
 @pytest.fixture
@@ -70,7 +69,7 @@ def test_sqlite_file_is_opened_read_only(stored):
         pytest.skip("SQLite's read-only open")
     import sqlite3
 
-    from db.query import run_on_sqlite
+    from disclosures.db.query import run_on_sqlite
 
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         run_on_sqlite(stored, "delete from facts")
@@ -82,8 +81,7 @@ def test_postgresql_transaction_is_read_only(stored):
     if stored.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's read-only transaction")
     import psycopg
-
-    from db.query import run_on_postgresql
+    from disclosures.db.query import run_on_postgresql
 
     with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         run_on_postgresql(stored, "delete from facts")

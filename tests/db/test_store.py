@@ -6,15 +6,14 @@ import threading
 from decimal import Decimal as D
 
 import pytest
+from disclosures.db import models as m
+from disclosures.db import store as store_module
+from disclosures.db.engine import get_engine, migrate
+from disclosures.db.export import export_document
+from disclosures.db.store import InvalidExtraction
+from disclosures.model.layout import Provenance
+from disclosures.model.records import Fact, Finding
 from sqlalchemy import func, select
-
-from db import models as m
-from db import store as store_module
-from db.engine import get_engine, migrate
-from db.export import export_document
-from db.store import InvalidExtraction
-from extractors.layout import Provenance
-from extractors.records import Fact, Finding
 
 COUNTED = (m.Document, m.ExtractionRun, m.Fact, m.BudgetLine, m.Project, m.ProjectFunding,
            m.Indicator, m.Finding, m.FindingRef, m.Provenance)

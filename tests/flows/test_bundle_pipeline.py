@@ -10,11 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from disclosures.cli.app import app
+from disclosures.flows.pipeline import Outcome, is_bundle, process_bundle
+from disclosures.model.errors import BadInput
 from typer.testing import CliRunner
-
-from extractors.errors import BadInput
-from flows.cli import app
-from flows.pipeline import Outcome, is_bundle, process_bundle
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed"
 SEED_DOCX = SEED / "luzhou-zfw-2024-final-accounts.docx"
@@ -117,7 +116,7 @@ def test_nested_zip_is_unpacked_one_level_with_urls_from_the_bundle_url(tmp_path
 
 
 def test_nested_zips_share_the_bundles_file_budget(tmp_path):
-    from extractors.readers.bundle import BundleLimits
+    from disclosures.extractors.readers.bundle import BundleLimits
 
     inner = make_zip(tmp_path / "inner.zip", {f"{i}.pdf": b"x" for i in range(3)}).read_bytes()
     bundle = make_zip(tmp_path / "outer.zip", {"a.pdf": b"a", "inner.zip": inner})

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from disclosures.cli.app import app
 from typer.testing import CliRunner
-
-from flows.cli import app
 
 SCHEMA = Path(__file__).resolve().parents[2] / "db" / "export.schema.json"
 
@@ -128,11 +127,11 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(workdir, seed_docx, 
 
 def test_console_script_runs_end_to_end(workdir, seed_docx):
     """The installed entry point, as a user runs it (separate process, real exit code)."""
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "extract", str(seed_docx)],
+    done = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "extract", str(seed_docx)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "18 budget lines" in done.stderr and "81 indicators" in done.stderr
-    missing = subprocess.run([sys.executable, "-m", "flows.cli", "extract", "nope.pdf"],
+    missing = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "extract", "nope.pdf"],
                              capture_output=True, text=True, timeout=300)
     assert missing.returncode == 2
     assert missing.stderr.strip() == "Error: nope.pdf: no such file"

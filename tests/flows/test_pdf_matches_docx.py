@@ -12,10 +12,9 @@ import re
 from collections import Counter
 
 import pytest
-
-from db.engine import get_engine
-from db.export import export_document
-from flows.pipeline import process_file
+from disclosures.db.engine import get_engine
+from disclosures.db.export import export_document
+from disclosures.flows.pipeline import process_file
 
 PROVENANCE_KEYS = {"provenance", "field_provenance"}
 
@@ -74,8 +73,9 @@ def cropped_text(pdf, page: int, bbox) -> str:
 def test_every_pdf_value_box_holds_its_own_characters(exports):
     """Crop the page at each value's box (read with pdfplumber, independently of the
     pipeline's pypdfium2 reader) and find every character of the value's source text."""
-    import pdfplumber
     from pathlib import Path
+
+    import pdfplumber
 
     _, from_pdf = exports
     values = [(f"/facts/{i}", f["provenance"]) for i, f in enumerate(from_pdf["facts"])]

@@ -7,12 +7,10 @@ import sqlite3
 import pytest
 
 
-
 def test_process_document_is_a_real_flow_run(prefect_api, workdir, seed_docx):
+    from disclosures.flows.process import process_document
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    from flows.process import process_document
 
     db_url = f"sqlite:///{workdir / 'flow.db'}"
     state = process_document(str(seed_docx), db_url, return_state=True)
@@ -42,8 +40,8 @@ def test_process_document_is_a_real_flow_run(prefect_api, workdir, seed_docx):
 
 
 def test_bad_input_fails_the_flow_run_and_writes_nothing(prefect_api, workdir):
-    from extractors.errors import BadInput
-    from flows.process import process_document
+    from disclosures.flows.process import process_document
+    from disclosures.model.errors import BadInput
 
     bad = workdir / "page-not-found.pdf"
     bad.write_text("<html><body>页面不存在</body></html>", encoding="utf-8")

@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 
 import pytest
+from disclosures.cli.review import map_name, review
+from disclosures.db import models as m
+from disclosures.db.engine import get_engine
+from disclosures.db.export import export_document
+from disclosures.flows.pipeline import process_file
+from disclosures.normalizers.review import ReviewError
 from docx import Document
 from sqlalchemy import select
-
-from db import models as m
-from db.engine import get_engine
-from db.export import export_document
-from flows.pipeline import process_file
-from flows.review_cli import map_name, review
-from normalizers.review import ReviewError
 
 # a 款 name no vocabulary knows: the real one is 党委办公厅（室）及相关机构事务
 RAW = "一般公共服务（类）政法委机关事务（款）行政运行（项）"

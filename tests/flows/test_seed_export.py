@@ -14,11 +14,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
-from db.engine import get_engine
-from db.export import export_document
-from flows.pipeline import process_file
-from normalizers.numbers import fold
+from disclosures.db.engine import get_engine
+from disclosures.db.export import export_document
+from disclosures.flows.pipeline import process_file
+from disclosures.model.numbers import fold
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "db" / "export.schema.json")
                     .read_text(encoding="utf-8"))

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from extractors.layout import Provenance
-from extractors.records import BudgetLine, DocumentInfo, Extraction, Indicator, Project
-from normalizers.apply import normalize
+from disclosures.model.layout import Provenance
+from disclosures.model.records import (
+    BudgetLine,
+    DocumentInfo,
+    Extraction,
+    Indicator,
+    Project,
+)
+from disclosures.normalizers.apply import normalize
 
 
 def prov(text: str, n: int = 0) -> Provenance:

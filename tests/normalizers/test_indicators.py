@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-from normalizers.indicators import (clean_indicator_name, level_belongs, match_indicator_name,
-                                    match_level1, match_level2)
+from disclosures.normalizers.indicators import (
+    clean_indicator_name,
+    level_belongs,
+    match_indicator_name,
+    match_level1,
+    match_level2,
+)
 
 
 @pytest.mark.parametrize("raw,canonical,method", [

@@ -6,10 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
-
-from normalizers.numbers import (is_placeholder, parse_number, text_to_amount, text_to_percent,
-                                 unit_scale_from_caption)
+from disclosures.model.numbers import (
+    is_placeholder,
+    parse_number,
+    text_to_amount,
+    text_to_percent,
+    unit_scale_from_caption,
+)
+from hypothesis import given
+from hypothesis import strategies as st
 
 AMOUNTS = st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False, allow_infinity=False)
 FULL_WIDTH = str.maketrans("0123456789.,%-()", "０１２３４５６７８９．，％－（）")

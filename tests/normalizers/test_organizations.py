@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from normalizers.organizations import identify_organization, organization_key, region_level
+from disclosures.normalizers.organizations import (
+    identify_organization,
+    organization_key,
+    region_level,
+)
 
 
 def test_the_three_names_of_the_luzhou_political_legal_committee_are_one_unit():

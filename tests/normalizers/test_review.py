@@ -5,11 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from extractors.layout import Provenance
-from extractors.records import BudgetLine, DocumentInfo, Extraction, Indicator, Project
-from normalizers.apply import normalize
-from normalizers.review import ReviewError, check_target, decision_key
+from disclosures.model.layout import Provenance
+from disclosures.model.records import (
+    BudgetLine,
+    DocumentInfo,
+    Extraction,
+    Indicator,
+    Project,
+)
+from disclosures.normalizers.apply import normalize
+from disclosures.normalizers.review import ReviewError, check_target, decision_key
 
 P = Provenance(locator="paragraph 0", text="x", extractor="test")
 

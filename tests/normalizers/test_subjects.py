@@ -6,9 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-
-from normalizers.economic import resolve_economic
-from normalizers.subjects import function_catalogue, resolve_subject, split_levels
+from disclosures.normalizers.economic import resolve_economic
+from disclosures.normalizers.subjects import (
+    function_catalogue,
+    resolve_subject,
+    split_levels,
+)
 
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "luzhou-zfw-2024-final-accounts.txt"
 

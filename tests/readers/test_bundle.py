@@ -7,10 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from extractors.errors import BadInput
-from extractors.readers import read_document
-from extractors.readers.bundle import BundleLimits, read_bundle, unpacked_bundle
+from disclosures.extractors.readers import read_document
+from disclosures.extractors.readers.bundle import (
+    BundleLimits,
+    read_bundle,
+    unpacked_bundle,
+)
+from disclosures.model.errors import BadInput
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_PDF = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.pdf"

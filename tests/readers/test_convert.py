@@ -13,11 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from disclosures.extractors.readers import convert, read_document, sniff_format
+from disclosures.extractors.readers.docx import read_docx
+from disclosures.model.errors import BadInput
 from openpyxl import Workbook
-
-from extractors.errors import BadInput
-from extractors.readers import convert, read_document, sniff_format
-from extractors.readers.docx import read_docx
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_DOCX = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"

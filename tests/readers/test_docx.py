@@ -11,13 +11,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from disclosures.extractors.readers import read_document, sniff_format
+from disclosures.extractors.readers.docx import read_docx
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Table
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-
-from extractors.errors import BadInput
-from extractors.layout import Table
-from extractors.readers import read_document, sniff_format
-from extractors.readers.docx import read_docx
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_DOCX = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"
@@ -351,9 +350,9 @@ def test_read_document_sends_pdf_bytes_to_the_pdf_reader(tmp_path, monkeypatch):
         return "pdf document"
 
     # a stand-in module: the dispatch is under test here, not the PDF reader
-    fake_module = types.ModuleType("extractors.readers.pdf")
+    fake_module = types.ModuleType("disclosures.extractors.readers.pdf")
     fake_module.read_pdf = fake_read_pdf
-    monkeypatch.setitem(sys.modules, "extractors.readers.pdf", fake_module)
+    monkeypatch.setitem(sys.modules, "disclosures.extractors.readers.pdf", fake_module)
     data = b"%PDF-1.7\n"
     path = write(tmp_path, "named-docx-but-pdf.docx", data)
     assert read_document(path, source_url="u") == "pdf document"

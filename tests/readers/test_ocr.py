@@ -14,12 +14,11 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-
-from extractors.errors import BadInput
-from extractors.layout import Paragraph
-from extractors.readers import ocr, read_document
-from extractors.readers.pdf import PdfSettings, find_page_tables, read_pdf
-from extractors.readers.pdf_page import PageGeometry
+from disclosures.extractors.readers import ocr, read_document
+from disclosures.extractors.readers.pdf import PdfSettings, find_page_tables, read_pdf
+from disclosures.extractors.readers.pdf_page import PageGeometry
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Paragraph
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.pdf"
@@ -39,7 +38,7 @@ def seed_subset(pages: tuple[int, ...], target: Path) -> Path:
 def both(tmp_path_factory):
     """(digital, scanned) extractions of the same six seed pages."""
     pytest.importorskip("rapidocr")
-    from flows.pipeline import extract
+    from disclosures.flows.pipeline import extract
 
     digital = seed_subset(SCANNED_PAGES, tmp_path_factory.mktemp("ocr") / "digital.pdf")
     return extract(digital), extract(SCANNED)
@@ -222,7 +221,7 @@ def test_rulings_in_a_picture_become_a_grid_with_spans():
 
 
 def test_lowest_line_score_becomes_the_block_confidence():
-    from extractors.layout import Char
+    from disclosures.model.layout import Char
 
     chars = [Char("合", 1, (0, 0, 1, 1), 0.97), Char(" ", 1, (1, 0, 2, 1)), Char("计", 1, (2, 0, 3, 1), 0.81)]
     paragraph = Paragraph(index=0, text="合 计", page=1, chars=chars, extractor="pdf-text")

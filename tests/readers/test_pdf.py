@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from extractors.errors import BadInput
-from extractors.layout import Table
-from extractors.readers.pdf import read_pdf
+from disclosures.extractors.readers.pdf import read_pdf
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Table
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pdf"
 ACROSS = FIXTURES / "table-across-pages.pdf"

@@ -7,8 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
-from extractors.readers.pdf import read_pdf
+from disclosures.extractors.readers.pdf import read_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 JIANCHA_2018 = CORPUS / "jiangsu-province-budgets" / "江苏省人民检察院" / "2018年省检察院部门预算公开.pdf"

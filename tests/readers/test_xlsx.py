@@ -8,12 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from disclosures.extractors.readers import read_document, sniff_format
+from disclosures.extractors.readers.xlsx import (
+    parse_number_format,
+    plain_decimal,
+    read_xlsx,
+)
+from disclosures.model.errors import BadInput
+from disclosures.model.layout import Paragraph, Table
 from openpyxl import Workbook
-
-from extractors.errors import BadInput
-from extractors.layout import Paragraph, Table
-from extractors.readers import read_document, sniff_format
-from extractors.readers.xlsx import parse_number_format, plain_decimal, read_xlsx
 
 
 def statement_workbook(path: Path) -> Path:
@@ -91,7 +94,7 @@ def test_hidden_and_empty_sheets_are_left_out_with_a_note(statement):
     ('0.00_);[Red]\\(0.00\\)', "3.14"), ("General", None), ('0.00"万元"', None), ("yyyy-mm-dd", None),
 ])
 def test_simple_number_formats_only(code, shown):
-    from extractors.readers.xlsx import format_number
+    from disclosures.extractors.readers.xlsx import format_number
 
     fmt = parse_number_format(code)
     if shown is None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from extractors.layout import Document, Paragraph
-from extractors.recognizers.docinfo import recognize_document_info, region_of
+from disclosures.extractors.recognizers.docinfo import (
+    recognize_document_info,
+    region_of,
+)
+from disclosures.model.layout import Document, Paragraph
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_DOCX = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"
@@ -22,7 +24,7 @@ def doc_of(*texts: str) -> Document:
 def test_seed_first_mention():
     if not SEED_DOCX.exists():
         pytest.skip("seed docx not built")
-    from extractors.readers.docx import read_docx
+    from disclosures.extractors.readers.docx import read_docx
     info = recognize_document_info(read_docx(SEED_DOCX))
     assert (info.organization, info.region, info.fiscal_year, info.kind) == (
         "泸州市委政法委", "泸州市", 2024, "final_accounts")
@@ -63,6 +65,6 @@ def test_corpus_first_pages(name, expected):
     path = CORPUS / name
     if not path.exists():
         pytest.skip(f"corpus file absent: {path}")
-    from extractors.readers.pdf import read_pdf
+    from disclosures.extractors.readers.pdf import read_pdf
     info = recognize_document_info(read_pdf(path))
     assert (info.organization, info.region, info.fiscal_year, info.kind) == expected

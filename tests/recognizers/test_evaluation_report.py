@@ -6,10 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from extractors.layout import Document, Paragraph
-from extractors.records import DocumentInfo
-from extractors.recognizers.evaluation_report import recognize_evaluation_reports
+from disclosures.extractors.recognizers.evaluation_report import (
+    recognize_evaluation_reports,
+)
+from disclosures.model.layout import Document, Paragraph
+from disclosures.model.records import DocumentInfo
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_DOCX = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"
@@ -108,7 +109,7 @@ def seed():
     if not SEED_DOCX.exists():
         pytest.skip(f"seed fixture not built yet: {SEED_DOCX}")
     try:
-        from extractors.readers.docx import read_docx
+        from disclosures.extractors.readers.docx import read_docx
     except ImportError:
         pytest.skip("extractors.readers.docx not available yet")
     return recognize_evaluation_reports(read_docx(SEED_DOCX), DocumentInfo())

@@ -8,11 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from extractors.layout import Document, Paragraph
-from extractors.recognizers.narrative import fold_compact, recognize_narrative
-from extractors.records import DocumentInfo, Extraction, check_provenance
-from normalizers.numbers import to_yuan
+from disclosures.extractors.recognizers.narrative import (
+    fold_compact,
+    recognize_narrative,
+)
+from disclosures.model.layout import Document, Paragraph
+from disclosures.model.numbers import to_yuan
+from disclosures.model.records import DocumentInfo, Extraction, check_provenance
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts"
@@ -38,9 +40,9 @@ def read_seed(fmt: str) -> Extraction:
     if not path.exists():
         pytest.skip(f"seed fixture {path.name} not built")
     if fmt == "docx":
-        from extractors.readers.docx import read_docx
+        from disclosures.extractors.readers.docx import read_docx
         return recognize_narrative(read_docx(path), FINAL)
-    from extractors.readers.pdf import read_pdf
+    from disclosures.extractors.readers.pdf import read_pdf
     return recognize_narrative(read_pdf(path), FINAL)
 
 

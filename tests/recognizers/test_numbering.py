@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from extractors.layout import Paragraph
-from extractors.recognizers.numbering import check_numbering, cn_to_int, parse_marker
+from disclosures.extractors.recognizers.numbering import (
+    check_numbering,
+    cn_to_int,
+    parse_marker,
+)
+from disclosures.model.layout import Paragraph
 
 
 def paras(*texts: str) -> list[Paragraph]:

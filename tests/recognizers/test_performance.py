@@ -13,15 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from extractors.layout import Cell, Document, Paragraph, Table
-from extractors.records import DocumentInfo, check_provenance
-from extractors.recognizers.performance import (
+from disclosures.extractors.recognizers.performance import (
     is_form_instruction,
     label_key,
     recognize_performance,
     split_code_and_name,
 )
+from disclosures.model.layout import Cell, Document, Paragraph, Table
+from disclosures.model.records import DocumentInfo, check_provenance
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_DOCX = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"
@@ -431,7 +430,7 @@ def seed():
     if not SEED_DOCX.exists():
         pytest.skip(f"seed fixture not built yet: {SEED_DOCX}")
     try:
-        from extractors.readers.docx import read_docx
+        from disclosures.extractors.readers.docx import read_docx
     except ImportError:
         pytest.skip("extractors.readers.docx not available yet")
     return recognize_performance(read_docx(SEED_DOCX), DocumentInfo())

@@ -11,15 +11,14 @@ import re
 from decimal import Decimal
 
 import pytest
-
-from extractors.layout import Cell, Document, Paragraph, Table
-from extractors.recognizers.statements import (
+from disclosures.extractors.recognizers.statements import (
     parse_statement_tables,
     recognize_statements,
     reconcile_statement,
     statement_kind,
 )
-from extractors.records import DocumentInfo
+from disclosures.model.layout import Cell, Document, Paragraph, Table
+from disclosures.model.records import DocumentInfo
 
 SPAN = re.compile(r"^(.*)<(\d+)x(\d+)>$", re.S)
 

@@ -10,28 +10,29 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-
-from extractors.layout import Document
-from extractors.recognizers.statements import (
+from disclosures.extractors.recognizers.statements import (
     parse_statement_tables,
     recognize_statements,
     reconcile_statement,
 )
-from extractors.records import DocumentInfo, Extraction
+from disclosures.model.layout import Document
+from disclosures.model.records import DocumentInfo, Extraction
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+# the layout families these checks were built on (the city crawl has its own evaluation)
+FAMILIES = ("jiangsu-province-budgets", "shanghai-putuo")
 PLANTED = "24年普陀区财政局（测试问题版本）.pdf"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
 
 
 def corpus_files() -> list[str]:
-    return sorted(p.name for p in CORPUS.rglob("*.pdf")) if CORPUS.is_dir() else []
+    return sorted(p.name for family in FAMILIES for p in (CORPUS / family).rglob("*.pdf")) if CORPUS.is_dir() else []
 
 
 @lru_cache(maxsize=None)
 def read(name: str) -> Document:
-    from extractors.readers.pdf import read_pdf
+    from disclosures.extractors.readers.pdf import read_pdf
 
     return read_pdf(next(CORPUS.rglob(name)))
 

@@ -26,7 +26,7 @@ class Sample:
 
 
 def load_sample(url: str, raw_dir: Path) -> Sample:
-    from flows.pipeline import process_file
+    from disclosures.flows.pipeline import process_file
 
     docx, pdf = (process_file(path, url, raw_root=raw_dir) for path in SEEDS)
     return Sample(url, raw_dir, docx.document_id, pdf.document_id, docx.sha256, pdf.sha256)
@@ -54,9 +54,8 @@ def seed_files() -> tuple[Path, Path]:
 def cli():
     """The research commands registered on a Typer app the way flows/cli.py does."""
     import typer
+    from disclosures.cli.research import COMMANDS
     from typer.testing import CliRunner
-
-    from flows.research_cli import COMMANDS
 
     app = typer.Typer()
     for command in COMMANDS:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from flows.research_cli import free_port, start_browser, stop_browser
+from disclosures.cli.research import free_port, start_browser, stop_browser
 
 
 def test_browse_serves_canned_queries(reference):

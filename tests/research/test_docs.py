@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from flows.research_cli import QUESTIONS
+from disclosures.cli.research import QUESTIONS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

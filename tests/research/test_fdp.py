@@ -6,9 +6,8 @@ import csv
 import json
 
 import pytest
-
-from flows.research_cli import fdp_structure_problems, validate_fdp, write_fdp
-from db.engine import get_engine
+from disclosures.cli.research import fdp_structure_problems, validate_fdp, write_fdp
+from disclosures.db.engine import get_engine
 
 
 def test_fdp_validates_and_keeps_only_summable_lines(reference, tmp_path):

@@ -7,8 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
-
-from db.views import get_view
+from disclosures.db.views import get_view
 
 
 def csv_rows(path) -> list[list[str]]:

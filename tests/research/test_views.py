@@ -6,12 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from alembic import command
+from disclosures.cli.research import QUESTIONS, get_question, question_sql
+from disclosures.db.engine import alembic_config, get_engine, migrate
+from disclosures.db.query import run_readonly
+from disclosures.db.views import VIEW_NAMES, VIEWS, get_view, select_sql
 from sqlalchemy import inspect
-
-from db.engine import alembic_config, get_engine, migrate
-from db.query import run_readonly
-from db.views import VIEW_NAMES, VIEWS, get_view, select_sql
-from flows.research_cli import QUESTIONS, get_question, question_sql
 
 
 def normalized(value):
@@ -119,7 +118,7 @@ def worked_questions_answer_from_the_seed(sample):
 
 
 def test_views_hold_only_the_current_run(seed_files, tmp_path):
-    from flows.pipeline import process_file
+    from disclosures.flows.pipeline import process_file
 
     url = f"sqlite:///{tmp_path / 'again.db'}"
     for path in seed_files:

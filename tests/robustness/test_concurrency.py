@@ -20,7 +20,7 @@ RECORD_TABLES = ("facts", "budget_lines", "projects", "indicators", "findings")
 def extract_at_once(files: list[Path], db_url: str, workdir: Path) -> list[subprocess.CompletedProcess]:
     env = {**os.environ, "DISCLOSURES_RAW": str(workdir / "raw")}
     env.pop("PREFECT_API_URL", None)
-    procs = [subprocess.Popen([sys.executable, "-m", "flows.cli", "extract", str(f), "--db", db_url],
+    procs = [subprocess.Popen([sys.executable, "-m", "disclosures.cli.app", "extract", str(f), "--db", db_url],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=workdir, env=env)
              for f in files]
     done = []

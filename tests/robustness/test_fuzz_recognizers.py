@@ -9,14 +9,14 @@ them and the placeholders they use for "nothing".
 from __future__ import annotations
 
 import pytest
+from disclosures.checks import run_checks
+from disclosures.db.store import SETTINGS as STORE_SETTINGS
+from disclosures.db.store import plan_extraction, set_aside_unstorable
+from disclosures.flows.pipeline import recognize_all
+from disclosures.model.layout import Cell, Document, Paragraph, Table
+from disclosures.normalizers.apply import normalize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from checks import run_checks
-from db.store import SETTINGS as STORE_SETTINGS, plan_extraction, set_aside_unstorable
-from extractors.layout import Cell, Document, Paragraph, Table
-from flows.pipeline import recognize_all
-from normalizers.apply import normalize
 
 HEADER_WORDS = [
     "一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "权重", "分值", "得分", "偏差原因",

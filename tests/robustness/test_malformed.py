@@ -15,12 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+from disclosures.cli.app import app
+from disclosures.flows.isolation import IsolationSettings, LimitExceeded
+from disclosures.flows.pipeline import process_file
+from disclosures.model.errors import BadInput, StageError
 from typer.testing import CliRunner
-
-from extractors.errors import BadInput
-from flows.cli import app
-from flows.isolation import IsolationSettings, LimitExceeded
-from flows.pipeline import StageError, process_file
 
 REPO = Path(__file__).resolve().parents[2]
 # Small limits keep the module fast; the zip bomb needs ~1 GB to be refused.
@@ -125,7 +124,7 @@ def test_cli_process_refuses_the_zip_bomb(corpus, tmp_path):
     """A real ``disclosures extract`` process: the bomb costs it exit 2, not its life."""
     root, _ = corpus
     db = tmp_path / "bomb.db"
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "extract", str(root / "zip-bomb.docx"),
+    done = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "extract", str(root / "zip-bomb.docx"),
                            "--db", f"sqlite:///{db}", "--memory-limit", "1024", "--time-limit", "60"],
                           capture_output=True, text=True, timeout=180, cwd=tmp_path,
                           env={**os.environ, "DISCLOSURES_RAW": str(tmp_path / "raw")})

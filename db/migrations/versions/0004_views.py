@@ -8,8 +8,7 @@ Create Date: 2026-11-27
 from __future__ import annotations
 
 from alembic import op
-
-from db.views import create_views, drop_views
+from disclosures.db.views import create_views, drop_views
 
 revision = "0004_views"
 down_revision = "0003_review"

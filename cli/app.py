@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from disclosures.model.errors import BadInput
 from rich.console import Console
 from rich.table import Table as RichTable
-
-from extractors.errors import BadInput
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Chinese budget disclosures (部门预算/决算, 绩效自评表) into a SQL database, "
@@ -61,23 +60,23 @@ def print_outcome(outcome) -> None:
 
 def run_one(path: Path, db: str | None, use_prefect: bool, source_url: str | None = None,
             isolation=None):
-    from flows.process import process_document
+    from disclosures.flows.process import process_document
 
     if use_prefect or os.environ.get("PREFECT_API_URL"):
         result = process_document(str(path), db, source_url, None, isolation)
     else:
         result = process_document.fn(str(path), db, source_url, None, isolation)
-    from flows.pipeline import Outcome
+    from disclosures.flows.pipeline import Outcome
 
     return Outcome(**result)
 
 
 def guarded(action):
     """Run ``action`` turning library exceptions into one line and an exit code."""
-    from db.export import NotFound
-    from db.query import QueryError
-    from flows.pipeline import StageError
-    from normalizers.review import ReviewError
+    from disclosures.db.export import NotFound
+    from disclosures.db.query import QueryError
+    from disclosures.model.errors import StageError
+    from disclosures.normalizers.review import ReviewError
 
     try:
         return action()
@@ -100,7 +99,7 @@ def extract(
     isolate: Optional[bool] = typer.Option(None, "--isolate/--no-isolate", help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)"),
 ) -> None:
     """Extract one local file (or each file of a .zip bundle) into the database (and optionally print its JSON export)."""
-    from flows.isolation import IsolationSettings
+    from disclosures.flows.isolation import IsolationSettings
 
     if not file.is_file():
         fail(f"{file}: no such file", ExitCode.BAD_INPUT)
@@ -109,7 +108,7 @@ def extract(
                                                enabled=isolate)
     except ValueError as exc:
         fail(str(exc), ExitCode.BAD_INPUT)
-    from flows.pipeline import is_bundle
+    from disclosures.flows.pipeline import is_bundle
 
     if is_bundle(file):
         extract_bundle(file, db, json_out, lambda path, url: run_one(path, db, prefect, url, isolation))
@@ -117,8 +116,8 @@ def extract(
     outcome = guarded(lambda: run_one(file, db, prefect, isolation=isolation))
     print_outcome(outcome)
     if json_out:
-        from db.engine import get_engine
-        from db.export import export_document
+        from disclosures.db.engine import get_engine
+        from disclosures.db.export import export_document
 
         write_json(export_document(get_engine(db), outcome.sha256), json_out)
 
@@ -128,7 +127,7 @@ def extract_bundle(file: Path, db: str | None, json_out: str | None, process) ->
     Exit 0 when at least one member was stored, else 2 (1 when every failure was ours);
     one ``Error:`` line per failed member. ``--json`` writes a list of the members'
     disclosures/1 exports, in archive order."""
-    from flows.pipeline import process_bundle
+    from disclosures.flows.pipeline import process_bundle
 
     bundle = guarded(lambda: process_bundle(file, db, process=process))
     for member in bundle.processed:
@@ -139,8 +138,8 @@ def extract_bundle(file: Path, db: str | None, json_out: str | None, process) ->
     if not bundle.processed:
         raise typer.Exit(ExitCode.BAD_INPUT if any(m.bad_input for m in bundle.failed) else ExitCode.FAILED)
     if json_out:
-        from db.engine import get_engine
-        from db.export import export_document
+        from disclosures.db.engine import get_engine
+        from disclosures.db.export import export_document
 
         engine = get_engine(db)
         write_json([export_document(engine, m.outcome.sha256) for m in bundle.processed], json_out)
@@ -153,8 +152,8 @@ def export(
     json_out: str = typer.Option("-", "--json", help="Output file, '-' for stdout"),
 ) -> None:
     """Print a stored document as the disclosures/1 JSON contract."""
-    from db.engine import get_engine
-    from db.export import export_document
+    from disclosures.db.engine import get_engine
+    from disclosures.db.export import export_document
 
     data = guarded(lambda: export_document(get_engine(db), doc))
     write_json(data, json_out)
@@ -167,10 +166,10 @@ def reprocess(
     raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
 ) -> None:
     """Re-extract a stored document from its kept original bytes, replacing its rows atomically."""
-    from db.engine import get_engine
-    from db.export import export_document
-    from flows import rawstore
-    from flows.pipeline import process_file
+    from disclosures.db.engine import get_engine
+    from disclosures.db.export import export_document
+    from disclosures.flows import rawstore
+    from disclosures.flows.pipeline import process_file
 
     def run():
         meta = export_document(get_engine(db), doc)["document"]
@@ -190,8 +189,8 @@ def query(
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table"),
 ) -> None:
     """Run a read-only SQL query against the database."""
-    from db.engine import get_engine
-    from db.query import run_readonly
+    from disclosures.db.engine import get_engine
+    from disclosures.db.query import run_readonly
 
     columns, rows = guarded(lambda: run_readonly(get_engine(db), sql))
     if as_csv:
@@ -214,7 +213,7 @@ def check(
     evidence: Optional[Path] = typer.Option(None, "--evidence", help="Write a PNG per finding on a PDF page, values boxed"),
 ) -> None:
     """Reconcile one document (勾稽) and print its findings grouped by severity."""
-    from flows.check_cli import check as run_check
+    from disclosures.cli.check import check as run_check
 
     guarded(lambda: run_check(file_or_doc, db, evidence))
 
@@ -227,7 +226,7 @@ def review(
     import_: Optional[Path] = typer.Option(None, "--import", help="Record the decisions of a CSV file"),
 ) -> None:
     """List low-confidence and unmatched names, most frequent first (or share decisions as CSV)."""
-    from flows.review_cli import review as run_review
+    from disclosures.cli.review import review as run_review
 
     guarded(lambda: run_review(db, limit, export, import_))
 
@@ -242,7 +241,7 @@ def map_name(
     note: Optional[str] = typer.Option(None, "--note"),
 ) -> None:
     """Record a person's decision for a raw name; it overrides the matcher on the next reprocess."""
-    from flows.review_cli import map_name as run_map
+    from disclosures.cli.review import map_name as run_map
 
     guarded(lambda: run_map(kind, raw, target, db, by, note))
     err.print(f"recorded: {kind} {raw!r} → {target}", markup=False, highlight=False, soft_wrap=True)
@@ -257,9 +256,9 @@ def survey(
     db: Optional[str] = DbOption,
 ) -> None:
     """Process every PDF/DOCX under a folder and print what each yielded, with totals."""
+    from disclosures.flows.pipeline import process_file
+    from disclosures.model.errors import StageError
     from rich.progress import track
-
-    from flows.pipeline import StageError, process_file
 
     files = sorted(p for p in directory.rglob("*") if p.suffix.lower() in SURVEY_SUFFIXES)
     if not files:
@@ -299,9 +298,10 @@ def survey(
 
 
 def register_commands() -> None:
-    """Commands that live beside their library code: crawling (flows/crawl_cli.py) and
-    the researchers' table / fdp / browse / show (flows/research_cli.py)."""
-    from flows import crawl_cli, research_cli
+    """Commands of their own modules: crawling (cli/crawl.py) and the researchers'
+    table / fdp / browse / show (cli/research.py)."""
+    from disclosures.cli import crawl as crawl_cli
+    from disclosures.cli import research as research_cli
 
     app.command()(crawl_cli.crawl)
     app.command()(crawl_cli.serve)

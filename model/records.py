@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Union
 
-from extractors.layout import Provenance
+from disclosures.model.layout import Provenance
 
 
 @dataclass

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from disclosures.checks.evidence import locators, render_evidence
+from disclosures.model.errors import BadInput
+from disclosures.model.records import Finding
 from rich.console import Console
 from rich.table import Table as RichTable
-
-from checks.evidence import locators, render_evidence
-from extractors.errors import BadInput
-from extractors.records import Finding
 
 out = Console()
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -29,9 +28,9 @@ def resolve_source(file_or_doc: str, db: str | None) -> Path:
     path = Path(file_or_doc)
     if path.is_file():
         return path
-    from db.engine import get_engine
-    from db.export import export_document
-    from flows import rawstore
+    from disclosures.db.engine import get_engine
+    from disclosures.db.export import export_document
+    from disclosures.flows import rawstore
 
     sha = export_document(get_engine(db), file_or_doc)["document"]["sha256"]
     raw = rawstore.find(sha)
@@ -42,10 +41,9 @@ def resolve_source(file_or_doc: str, db: str | None) -> Path:
 
 
 def prior_year_findings(db: str | None, sha256: str) -> list[Finding]:
-    from db.engine import get_engine
-    from db.export import NotFound
-
-    from checks.years import check_against_prior_year
+    from disclosures.checks.years import check_against_prior_year
+    from disclosures.db.engine import get_engine
+    from disclosures.db.export import NotFound
 
     try:
         return check_against_prior_year(get_engine(db), sha256)
@@ -68,7 +66,7 @@ def print_findings(file_name: str, findings: list[Finding]) -> None:
 
 def check(file_or_doc: str, db: str | None = None, evidence: Path | None = None) -> list[Finding]:
     """Print the findings of one file or stored document (and draw them); returns them."""
-    from flows.pipeline import extract
+    from disclosures.flows.pipeline import extract
 
     source = resolve_source(file_or_doc, db)
     doc, extraction = extract(source)

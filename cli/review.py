@@ -17,16 +17,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from disclosures.db import models as m
+from disclosures.db.engine import get_engine, migrate
+from disclosures.db.review import current_decisions, learned_candidates, record_decision
+from disclosures.normalizers.indicators import match_level1, match_level2
+from disclosures.normalizers.review import KEY_OF, ReviewError
+from disclosures.normalizers.settings import DEFAULT_LEARNED_ALIAS_MIN_DOCUMENTS
 from rich.console import Console
 from rich.table import Table as RichTable
 from sqlalchemy import Connection, and_, or_, select
-
-from db import models as m
-from db.engine import get_engine, migrate
-from db.review import current_decisions, learned_candidates, record_decision
-from normalizers.indicators import match_level1, match_level2
-from normalizers.review import KEY_OF, ReviewError
-from normalizers.settings import DEFAULT_LEARNED_ALIAS_MIN_DOCUMENTS
 
 out = Console()
 CSV_COLUMNS = ("kind", "raw", "target", "decided_by", "decided_at", "note",

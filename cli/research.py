@@ -28,23 +28,19 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from disclosures.db.views import AMOUNT, FLOAT, INTEGER, RATIO, VIEWS, View, get_view
+from disclosures.model.errors import BadInput, Failure
 from rich.console import Console
-
-from db.views import AMOUNT, FLOAT, INTEGER, RATIO, VIEWS, View, get_view
 
 err = Console(stderr=True)
 
 
-class ResearchError(ValueError):
+class ResearchError(BadInput):
     """A request the researchers' commands cannot answer; the message says why."""
 
-    exit_code = 2
 
-
-class MissingDependency(ResearchError):
+class MissingDependency(Failure):
     """An optional package (pyarrow, datasette, frictionless) is not installed."""
-
-    exit_code = 1
 
 
 def require(module: str, extra: str) -> Any:
@@ -220,7 +216,7 @@ def view_query(view: View, filters: Filters) -> str:
 
 def read_view(engine, view_name: str, filters: Filters = Filters()) -> tuple[View, list[dict]]:
     """The rows of a public view, typed by ``db.views.COLUMN_TYPES``."""
-    from db.query import run_readonly
+    from disclosures.db.query import run_readonly
 
     view = get_view(view_name)
     columns, rows = run_readonly(engine, view_query(view, filters))
@@ -381,7 +377,7 @@ def level_label(code: str | None, year: int | None, same_document: str | None) -
     document's own (a code the vocabulary does not list yet)."""
     if code is None:
         return None
-    from normalizers.subjects import function_catalogue
+    from disclosures.normalizers.subjects import function_catalogue
 
     catalogue = function_catalogue()
     if code in catalogue.by_code:
@@ -613,9 +609,8 @@ def datasette_metadata(database_name: str) -> dict:
 
 
 def sqlite_path(db: str | None) -> Path:
+    from disclosures.db.engine import resolve_url
     from sqlalchemy import make_url
-
-    from db.engine import resolve_url
 
     url = make_url(resolve_url(db))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
@@ -638,7 +633,7 @@ def start_browser(db: str | None = None, port: int = 8001, host: str = "127.0.0.
     """Start Datasette over the SQLite database (views brought up to date first);
     the process and its base URL once it answers."""
     require("datasette", "browse")
-    from db.engine import get_engine, migrate
+    from disclosures.db.engine import get_engine, migrate
 
     path = sqlite_path(db)
     engine = get_engine(f"sqlite:///{path}")
@@ -769,10 +764,9 @@ def field_part(rest: list[str]) -> str | None:
 
 def provenance_chain(engine, ref: str, raw_dir: str | None = None) -> Chain:
     """Where a stored value came from: ``TABLE:ID[:FIELD]`` or ``SHA256#/pointer``."""
+    from disclosures.db.export import NotFound, resolve_ref
+    from disclosures.flows import rawstore
     from sqlalchemy import text
-
-    from db.export import NotFound, resolve_ref
-    from flows import rawstore
 
     with engine.connect() as conn:
         parsed = parse_table_ref(ref)
@@ -897,8 +891,8 @@ def fail(exc: ResearchError) -> None:
 
 
 def guarded(action):
-    from db.query import QueryError
-    from db.views import UnknownView
+    from disclosures.db.query import QueryError
+    from disclosures.db.views import UnknownView
 
     try:
         return action()
@@ -920,7 +914,7 @@ def table(
     db: DbOpt = None,
 ) -> None:
     """Export a public view (v_facts, v_budget_lines, …) as CSV, Parquet or JSONL."""
-    from db.engine import get_engine
+    from disclosures.db.engine import get_engine
 
     filters = Filters(year, region, org, kind)
     n = guarded(lambda: export_view(get_engine(db), view, format, output, filters, bom))
@@ -935,7 +929,7 @@ def fdp(
     db: DbOpt = None,
 ) -> None:
     """Write the budget lines as a Fiscal Data Package (OpenSpending-style tools load it)."""
-    from db.engine import get_engine
+    from disclosures.db.engine import get_engine
 
     result = guarded(lambda: write_fdp(get_engine(db), outdir, Filters(year=year, region=region)))
     note(f"wrote {result.path}: {result.rows} rows ({result.skipped_parents} parent lines left "
@@ -969,7 +963,7 @@ def show(
     db: DbOpt = None,
 ) -> None:
     """Print where a stored value came from: file, URL, page, box, source text, extractor, match."""
-    from db.engine import get_engine
+    from disclosures.db.engine import get_engine
 
     chain = guarded(lambda: provenance_chain(get_engine(db), ref, raw_dir))
     typer.echo(format_chain(chain))

@@ -2,7 +2,7 @@
 
 Registered in ``flows/cli.py``::
 
-    from flows import crawl_cli
+    from disclosures.cli import crawl as crawl_cli
     app.command()(crawl_cli.crawl)
     app.command()(crawl_cli.serve)
     app.command("mock-portal")(crawl_cli.mock_portal)
@@ -13,8 +13,6 @@ Heavy imports (Prefect, the pipeline) happen inside the commands, so
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from pathlib import Path
 from typing import Optional
@@ -24,7 +22,6 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 err = Console(stderr=True)
-MOCK_SERVER = Path(__file__).resolve().parents[1] / "fixtures" / "portal" / "server.py"
 SUMMARY_KEYS = ("pages", "new", "changed", "unchanged", "duplicate", "failed", "disallowed")
 
 
@@ -43,7 +40,13 @@ def crawl(
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Process new files on the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786 (see docs/scale-out.md)"),
 ) -> None:
     """Crawl a portal as a Prefect flow run: fetch new or changed attachments and process them."""
-    from flows.crawl import CrawlError, PortalConfigError, crawl_portal, load_portal, scale_out_for
+    from disclosures.flows.crawl import (
+        CrawlError,
+        PortalConfigError,
+        crawl_portal,
+        load_portal,
+        scale_out_for,
+    )
 
     try:
         load_portal(portal)
@@ -65,9 +68,8 @@ def serve(
     raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store of the scheduled crawls"),
 ) -> None:
     """Serve one scheduled (nightly) crawl deployment per portal; blocks until stopped."""
+    from disclosures.flows.crawl import PORTALS_DIR, build_deployments
     from prefect import serve as prefect_serve
-
-    from flows.crawl import PORTALS_DIR, build_deployments
 
     deployments = build_deployments(portals_dir or PORTALS_DIR, db, raw_dir)
     if not deployments:
@@ -92,13 +94,9 @@ DEMO_QUERY = ("select file_name, key, value, unit, page, source_text from v_fact
 
 
 def load_mock_portal():
-    if not MOCK_SERVER.is_file():
-        fail(f"{MOCK_SERVER}: the mock portal ships with the source tree, not the installed package", 2)
-    spec = importlib.util.spec_from_file_location("disclosures_mock_portal", MOCK_SERVER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module.MockPortal
+    from disclosures.fixtures.portal.server import MockPortal
+
+    return MockPortal
 
 
 def demo(
@@ -110,9 +108,9 @@ def demo(
     import os
     import tempfile
 
-    from db.engine import get_engine
-    from db.query import run_readonly
-    from flows.crawl import PORTALS_DIR, crawl_portal
+    from disclosures.db.engine import get_engine
+    from disclosures.db.query import run_readonly
+    from disclosures.flows.crawl import PORTALS_DIR, crawl_portal
 
     # A demo must not talk to anything but this machine: Prefect's temporary
     # API server stays local, and its analytics are switched off.

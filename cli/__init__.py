@@ -1,0 +1,1 @@
+"""The ``disclosures`` command line: thin commands over the library functions."""

@@ -1,0 +1,3 @@
+"""The shared model every stage imports and that imports no stage: the layout IR
+and provenance (``layout``), the records (``records``), numbers and units
+(``numbers``) and the one exception hierarchy (``errors``)."""
