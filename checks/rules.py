@@ -60,7 +60,28 @@ TOTAL_SCORE = Rule(
     "performance.total_score", "error",
     "{project}: 合计 得分 {stated} but the scores add up to {computed}")
 
-# ---------------------------------------------------------------- tables (beyond statements.py)
+# ---------------------------------------------------------------- statement tables
+SUM_CHILDREN = Rule(
+    "statement.sum_children", "error",
+    "{table}: {what} = {stated} yuan but its parts sum to {computed} yuan (p.{page})")
+SUM_CHILDREN_BLANK = Rule(
+    "statement.sum_children", "error",
+    "{table}: {what} is blank but its parts sum to {computed} yuan")
+SUM_COMPONENTS = Rule(
+    "statement.sum_components", "error",
+    "{table}: {what} = {stated} yuan but its parts sum to {computed} yuan (p.{page})")
+# One figure printed in two tables must be printed the same: no rounding excuses
+# it (普陀区财政局决算: 社会保障和就业支出 326.71 in the 财政拨款总表 p.10, 326.72 in
+# the 一般公共预算财政拨款支出决算表 p.12).
+CROSS_TABLE = Rule(
+    "statement.cross_table", "error",
+    "{code} {subject} ({fund}, {measure}, {component}): {first} yuan on p.{first_page} but "
+    "{second} yuan on p.{second_page}")
+CROSS_TABLE_FACT = Rule(
+    "statement.cross_table", "warning",
+    "{key}: {first} yuan (p.{first_page}) but {second} yuan in {table} (p.{second_page})")
+
+# ---------------------------------------------------------------- tables (beyond one statement)
 TOTALS_BALANCE = Rule(
     "tables.totals_balance", "error",
     "{table}: 收入总计 {income} yuan (p.{income_page}) but 支出总计 {expenditure} yuan "
@@ -128,6 +149,7 @@ PRIOR_YEAR_CHANGE = Rule(
 
 REGISTRY: dict[str, Rule] = {rule.id: rule for rule in (
     EXECUTION_RATE, SCORE_OVER_WEIGHT, EXECUTION_SCORE_OVER_WEIGHT, WEIGHTS_SUM, TOTAL_SCORE,
+    SUM_CHILDREN, SUM_COMPONENTS, CROSS_TABLE,
     TOTALS_BALANCE, PARTS_SUM, MISSING_TABLE,
     SHARE, SHARE_BASE, SHARE_BALANCED, CHANGE, NARRATIVE_VS_TABLE, NARRATIVE_VS_TABLE_MINOR,
     NARRATIVE_SUM, COMPARISON_WORD, EMPTY_TABLE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from disclosures.checks.facts import FactIndex, from_table
 from disclosures.checks.narrative import check_narrative
 from disclosures.checks.performance import check_projects
+from disclosures.checks.statements import check_statements
 from disclosures.checks.tables import check_tables
 from disclosures.checks.text import check_text
 from disclosures.model.layout import Document, Provenance
@@ -29,16 +30,14 @@ def unsure_amount(prov: Provenance) -> bool:
 def run_checks(extraction: Extraction, doc: Document | None = None) -> list[Finding]:
     """Findings for what does not add up. Without ``doc`` only the record-level rules
     run; the text rules and those that look at the text around a figure need it."""
-    from disclosures.extractors.recognizers.statements import parse_statement_tables
-
     unsure = unsure_locators(extraction.findings)
     facts = FactIndex(f for f in extraction.facts if f.provenance.locator not in unsure
                       and not (f.unit == "yuan" and unsure_amount(f.provenance)))
     lines = [line for line in extraction.budget_lines if line.provenance.locator not in unsure
              and not unsure_amount(line.provenance)]
-    statements = parse_statement_tables(doc) if doc is not None else []
     findings = check_projects(extraction)
-    findings += check_tables(extraction, facts, doc, statements)
+    findings += check_statements(extraction)
+    findings += check_tables(extraction, facts)
     findings += check_narrative(extraction, facts, lines, doc)
     if doc is not None:
         findings += check_text(doc, extraction.info, extraction.findings)

@@ -16,10 +16,9 @@ from decimal import Decimal
 from disclosures.checks.facts import FactIndex, combinations, total
 from disclosures.checks.rounding import amount_slack
 from disclosures.checks.rules import MISSING_TABLE, PARTS_SUM, TOTALS_BALANCE
-from disclosures.extractors.recognizers.statement_kinds import KINDS
-from disclosures.extractors.recognizers.statements import StatementTable, statement_kind
-from disclosures.model.layout import Document, Provenance
+from disclosures.model.layout import Provenance
 from disclosures.model.records import Extraction, Finding
+from disclosures.model.statements import FINAL_TEMPLATE, StatementTable
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,6 @@ COMPOSITIONS: tuple[Composition, ...] = (
                 ("procurement.goods", "procurement.works", "procurement.services")),
 )
 
-# The nine tables of the 部门决算 template (财政部; Shanghai ``附件2：部门决算模板.pdf``).
-FINAL_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS if k.basis == "final")
 GRAND_TOTAL = re.compile(r"^(收入|支出)?总计$")
 
 
@@ -102,34 +99,28 @@ def check_totals_balance(statements: list[StatementTable]) -> list[Finding]:
     return findings
 
 
-def toc_mentions(doc: Document, kinds: list[str]) -> list[Provenance]:
+def toc_mentions(extraction: Extraction, kinds: list[str]) -> list[Provenance]:
     """Lines outside tables naming a kind (the 目录 entry of a table that is not there)."""
-    out: list[Provenance] = []
-    for paragraph in doc.paragraphs:
-        kind = statement_kind(paragraph.text)
-        if kind is not None and kind.name in kinds:
-            out.append(paragraph.provenance())
-    return out
+    return [listed.provenance for listed in extraction.listed_statements if listed.name in kinds]
 
 
-def check_missing_tables(extraction: Extraction, doc: Document | None) -> list[Finding]:
+def check_missing_tables(extraction: Extraction) -> list[Finding]:
     """A 决算 with any standard table is expected to carry all nine (empty ones with
     本表无数据); a document with no statement tables (a Word 情况说明) is not judged."""
     if extraction.info.kind != "final_accounts":
         return []
-    present = {t.kind for t in extraction.tables if t.kind in FINAL_KINDS}
+    present = {t.kind for t in extraction.tables if t.kind in FINAL_TEMPLATE}
     if not present:
         return []
-    missing = [k for k in FINAL_KINDS if k not in present]
+    missing = [k for k in FINAL_TEMPLATE if k not in present]
     if not missing:
         return []
-    evidence = toc_mentions(doc, missing) if doc is not None else []
+    evidence = toc_mentions(extraction, missing)
     return [MISSING_TABLE.finding(evidence=evidence, kind="部门决算", present=len(present),
                                   missing="、".join(missing))]
 
 
-def check_tables(extraction: Extraction, facts: FactIndex, doc: Document | None,
-                 statements: list[StatementTable]) -> list[Finding]:
-    return (check_compositions(facts) + check_totals_balance(statements)
-            + check_missing_tables(extraction, doc))
+def check_tables(extraction: Extraction, facts: FactIndex) -> list[Finding]:
+    return (check_compositions(facts) + check_totals_balance(extraction.statements)
+            + check_missing_tables(extraction))
 

@@ -88,6 +88,8 @@ def recognize_all(doc: Document) -> Extraction:
         merged.projects += part.projects
         merged.findings += part.findings
         merged.tables += part.tables
+        merged.statements += part.statements
+        merged.listed_statements += part.listed_statements
     merged.findings += [Finding(rule=n.rule, severity=n.severity, message=n.message, page_hints=list(n.pages))
                         for n in doc.notes]
     return merged

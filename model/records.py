@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Union
 
 from disclosures.model.layout import Provenance
+from disclosures.model.statements import ListedStatement, StatementTable
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Fact:
     value: Decimal
     unit: str  # yuan | count | score | pct
     provenance: Provenance
+    # the standard statement the value was read from (``StatementKind.name``);
+    # None for the narrative (情况说明)
+    statement: str | None = None
 
     @property
     def field_provenance(self) -> dict[str, Provenance]:
@@ -54,6 +58,10 @@ class BudgetLine:
     # the code as printed, when the source prints one (tables do, narrative doesn't)
     code_raw: str | None = None
     field_provenance: dict[str, Provenance] = field(default_factory=dict)
+    # the standard statement the line was read from and its printed title; None
+    # for a line of the narrative (情况说明)
+    statement: str | None = None
+    statement_title: str | None = None
 
 
 @dataclass
@@ -165,6 +173,8 @@ class RecognizedTable:
     table_index: int
     pages: list[int] = field(default_factory=list)
     title: str | None = None
+    # how far the table's own sums hold (``model.statements.Reconciliation.status``)
+    status: str | None = None
 
 
 @dataclass
@@ -177,6 +187,9 @@ class Extraction:
     projects: list[Project] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     tables: list[RecognizedTable] = field(default_factory=list)
+    # the statement tables as read, for the checks (read once, here)
+    statements: list[StatementTable] = field(default_factory=list)
+    listed_statements: list[ListedStatement] = field(default_factory=list)
 
 
 def check_provenance(record: Record) -> list[str]:

@@ -169,10 +169,30 @@ class Context:
     def default_measure(self) -> str:
         return "budget" if self.kind == "budget" else "actual"
 
+    # the money a list of subjects is of, from the total that introduced it
+    list_fund: str | None = None
+
     @property
     def fund(self) -> str:
+        if self.list_fund is not None:
+            return self.list_fund
         return {"government_fund": "government_fund",
                 "state_capital": "state_capital"}.get(self.section or "", "general_budget")
+
+
+# A total that introduces a list of subjects says whose money the list is
+# (江苏省人民检察院2017 p.19: ``支出预算总计17996.68万元。包括：1.公共安全（类）支出
+# 13656.34万元`` lists every source of money, not the 一般公共预算 only).
+LIST_FUNDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"政府性基金预算?(财政拨款)?支出(预算|决算)?(总计|合计)?"), "government_fund"),
+    (re.compile(r"国有资本经营预算?(财政拨款)?支出(预算|决算)?(总计|合计)?"), "state_capital"),
+    (re.compile(r"一般公共预算(财政拨款)?支出(预算|决算)?(总计|合计)?|财政拨款支出"), "general_budget"),
+    (re.compile(r"^[^，,。]{0,12}支出(预算|决算)?(总计|合计)|^[^，,。]{0,12}本年支出合计"), "all_sources"),
+)
+
+
+def list_fund_of(text: str) -> str | None:
+    return next((fund for pattern, fund in LIST_FUNDS if pattern.search(text)), None)
 
 
 @dataclass
@@ -626,8 +646,9 @@ def recognize_narrative(doc: Document, info: DocumentInfo,
             continue
         section = heading_section(view.text, settings)
         if section is not None:
-            ctx.section, ctx.category = section, None
+            ctx.section, ctx.category, ctx.list_fund = section, None, None
             continue
+        ctx.list_fund = list_fund_of(view.compact.text) or ctx.list_fund
         if ctx.section != "glossary":
             read_paragraph(view, ctx)
         glued = TRAILING_HEADING.search(view.text)

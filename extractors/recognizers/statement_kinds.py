@@ -29,33 +29,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class StatementKind:
-    name: str  # the canonical kind (RecognizedTable.kind)
-    pattern: re.Pattern[str]  # searched in the normalized title
-    basis: str  # final (决算) | budget (预算): the default measure of its amounts
-    role: str  # summary | income | function | economic | three_public
-    fund: str | None
-    group: str  # which fact rules apply (FACT_RULES)
-
-    @property
-    def measure(self) -> str:
-        return "actual" if self.basis == "final" else "budget"
+from disclosures.model.statements import StatementKind
 
 
 def _kind(name: str, pattern: str, basis: str, role: str, fund: str | None,
-          group: str) -> StatementKind:
-    return StatementKind(name, re.compile(pattern), basis, role, fund, group)
+          group: str, scope: str | None = None) -> tuple[re.Pattern[str], StatementKind]:
+    return re.compile(pattern), StatementKind(name, role, basis, fund, group, scope)  # type: ignore[arg-type]
 
 
-KINDS: tuple[StatementKind, ...] = (
+TITLED: tuple[tuple[re.Pattern[str], StatementKind], ...] = (
     # 决算 (final accounts): titles say 决算
     _kind("财政拨款收入支出决算总表", r"财政拨款收入支出决算总表", "final", "summary", None,
           "summary_appropriation"),
     _kind("收入支出决算总表", r"收入支出决算总表", "final", "summary", "all_sources", "summary_all"),
     _kind("一般公共预算财政拨款基本支出决算表", r"一般公共预算财政拨款基本支出决算表", "final",
-          "economic", "general_budget", "basic_general"),
+          "economic", "general_budget", "basic_general", "basic"),
     _kind("一般公共预算财政拨款支出决算表", r"一般公共预算财政拨款支出决算表", "final", "function",
           "general_budget", "general_budget"),
     _kind("政府性基金预算财政拨款收入支出决算表", r"政府性基金预算财政拨款(收入)?支出决算表", "final",
@@ -66,28 +54,51 @@ KINDS: tuple[StatementKind, ...] = (
           "three_public"),
     _kind("收入决算表", r"^(部门)?收入决算表", "final", "income", "all_sources", "income"),
     _kind("支出决算表", r"^(部门)?支出决算表", "final", "function", "all_sources", "expenditure"),
-    # 预算 (budgets): Shanghai 部门/预算单位 and Jiangsu 公开表 titles
-    _kind("财政拨款收支总表", r"财政拨款收支(预算)?总表", "budget", "summary", None,
+    # 预算 (budgets): Shanghai 部门/预算单位 and Jiangsu 公开表 titles, and the Ministry of
+    # Finance's 部门预算公开 template as cities print it (…收支总体情况表, …支出情况表,
+    # 一般公共预算拨款支出预算表, …明细表（按支出功能分类科目）).
+    _kind("财政拨款收支总表", r"财政拨款收支(预算)?总(体情况)?表", "budget", "summary", None,
           "summary_appropriation"),
-    _kind("部门收支总表", r"收支(预算)?总表", "budget", "summary", "all_sources", "summary_all"),
-    _kind("部门收入总表", r"收入(预算)?总表", "budget", "income", "all_sources", "income"),
-    _kind("部门支出总表", r"支出(预算)?总表", "budget", "function", "all_sources", "expenditure"),
+    _kind("部门收支总表", r"收支(预算)?总(体情况)?表", "budget", "summary", "all_sources", "summary_all"),
+    _kind("部门收入总表", r"收入(预算)?总(体情况)?表", "budget", "income", "all_sources", "income"),
+    _kind("部门支出总表", r"支出(预算)?总(体情况)?表", "budget", "function", "all_sources", "expenditure"),
     _kind("“三公”经费预算表", r"三公.{0,2}经费", "budget", "three_public", None, "three_public"),
-    _kind("一般公共预算基本支出表", r"一般公共预算(财政拨款)?基本支出.*表", "budget", "economic",
-          "general_budget", "basic_general"),
-    _kind("一般公共预算支出表", r"一般公共预算(财政拨款)?支出(功能分类)?(预算)?表", "budget",
+    _kind("一般公共预算基本支出表", r"一般公共预算(财政拨款|拨款)?基本支出.*表", "budget", "economic",
+          "general_budget", "basic_general", "basic"),
+    _kind("一般公共预算支出表",
+          r"一般公共预算(财政拨款|拨款)?支出(功能分类)?(预算)?(情况|明细)?表", "budget",
           "function", "general_budget", "general_budget"),
-    _kind("政府性基金预算支出表", r"政府性基金(预算)?(财政拨款)?支出(功能分类)?(预算)?表", "budget",
+    _kind("政府性基金预算支出表",
+          r"政府性基金(预算)?(财政拨款|拨款)?支出(功能分类)?(预算)?(情况|明细)?表", "budget",
           "function", "government_fund", "government_fund"),
-    _kind("国有资本经营预算支出表", r"国有资本经营(预算)?(财政拨款)?支出(功能分类)?(预算)?表",
+    _kind("国有资本经营预算支出表",
+          r"国有资本经营(预算)?(财政拨款|拨款)?支出(功能分类)?(预算)?(情况|明细)?表",
           "budget", "function", "state_capital", "state_capital"),
     _kind("机关运行经费支出预算表", r"机关运行经费支出(预算)?表", "budget", "economic", "general_budget",
           "operating_cost"),
     _kind("财政拨款基本支出预算表", r"财政拨款基本支出(预算)?表", "budget", "economic", None,
-          "appropriation_basic"),
-    _kind("财政拨款支出预算表", r"财政拨款支出(预算)?表", "budget", "function", None,
+          "appropriation_basic", "basic"),
+    _kind("财政拨款支出预算表", r"财政拨款支出(预算)?(情况|明细)?表", "budget", "function", None,
           "appropriation"),
 )
+
+# Kinds a table gets when its content contradicts the kind its title names: a
+# 基本支出 table whose rows are 功能分类 subjects (…基本支出明细表（按支出功能分类科目）),
+# a function table whose title names no kind at all. ``kind_for`` picks by role,
+# basis, fund and scope.
+BY_CONTENT: tuple[StatementKind, ...] = (
+    StatementKind("一般公共预算基本支出功能分类表", "function", "budget", "general_budget",
+                  "basic_general", "basic"),
+    StatementKind("一般公共预算财政拨款基本支出功能分类决算表", "function", "final",
+                  "general_budget", "basic_general", "basic"),
+    StatementKind("一般公共预算支出经济分类表", "economic", "budget", "general_budget", "economic"),
+    StatementKind("一般公共预算财政拨款支出经济分类决算表", "economic", "final", "general_budget",
+                  "economic"),
+    StatementKind("部门支出经济分类表", "economic", "budget", "all_sources", "economic"),
+    StatementKind("支出经济分类表", "economic", "budget", None, "economic"),
+    StatementKind("支出经济分类决算表", "economic", "final", None, "economic"),
+)
+KINDS: tuple[StatementKind, ...] = tuple(k for _, k in TITLED) + BY_CONTENT
 
 # Titles are matched after dropping what numbers or dates them: 公开01表：, 公开表五,
 # 表十一, 一、, 5．, 2024年(度), 部门/预算单位 before the year is irrelevant.
@@ -176,40 +187,71 @@ FACT_RULES: tuple[FactRule, ...] = (
     # Header paths seen: “三公”经费/小计 (Jiangsu, whose 合计 adds 会议费 and 培训费),
     # 2024年“三公”经费预算数/合计 (Shanghai 预算), 财政拨款“三公”经费/合计 (决算).
     *_rules("three_public",
-            (r"^$", r"三公[^/]*/(合计|小计)$", "three_public.total"),
-            (r"^$", r"因公出国[^/]*$", "three_public.overseas"),
-            (r"^$", r"公务用车购置及运行(维护)?费(/(小计|合计))?$", "three_public.vehicle"),
-            (r"^$", r"购置费$", "three_public.vehicle_purchase"),
-            (r"^$", r"运行(维护)?费$", "three_public.vehicle_operation"),
-            (r"^$", r"公务接待费$", "three_public.reception"),
-            (r"^$", r"机关运行经费[^/]*$", "operating_cost")),
+            (TOTAL_ROW, r"三公[^/]*/(合计|小计)$", "three_public.total"),
+            (TOTAL_ROW, r"因公出国[^/]*$", "three_public.overseas"),
+            (TOTAL_ROW, r"公务用车购置及运行(维护)?费(/(小计|合计))?$", "three_public.vehicle"),
+            (TOTAL_ROW, r"购置费$", "three_public.vehicle_purchase"),
+            (TOTAL_ROW, r"运行(维护)?费$", "three_public.vehicle_operation"),
+            (TOTAL_ROW, r"公务接待费$", "three_public.reception"),
+            (TOTAL_ROW, r"机关运行经费[^/]*$", "operating_cost")),
 )
 
-# Column headers: which words make a column a code, a name, or say its measure
-# and component. Matched on whitespace-free header segments.
+# Column headers: which words make a column a code, a name, a label or an amount,
+# and say an amount's measure, period, component and fund. Matched on
+# whitespace-free header segments; seen in the corpus's 预算/决算 tables of every
+# layout family (two- and three-level headers, 行次/栏次 columns, 单位编码 tables).
 CODE_HEADER = re.compile(r"编码|代码")
 CODE_PARTS = ("类", "款", "项")
-NAME_HEADER = re.compile(r"名称|^项目$")
+NAME_HEADER = re.compile(r"名称|^项目$|^科目$|^收入项目$|^支出项目$")
+# labels, never data: row numbers, and the column-number row under a header
+ROWNUM_HEADER = re.compile(r"^(序号|行次|栏次|编号)$")
+# rows of a table keyed by 单位编码/单位名称 are budget units, not subjects
+UNIT_HEADER = re.compile(r"^(预算)?单位(编码|代码|名称)$|^(预算)?单位$")
+# free text: remarks, descriptions, dates and quantities of procurement rows
+TEXT_HEADER = re.compile(r"备注|说明|简介|原因|依据|内容|时间|型号|数量|目录|方式|类别|性质")
+# percentages and shares are never money
+PCT_HEADER = re.compile(r"[%％]|百分比|比例|比重|增长率|增减率|幅度|占.{0,6}比|执行率")
+PRIOR_HEADER = re.compile(r"^上年|上年度|上一年度?")
+CHANGE_HEADER = re.compile(r"增减|增加额|减少额|变动|比上年")
+SUBSET_HEADER = re.compile(r"^其中")
+YEAR_HEADER = re.compile(r"(\d{4})年")
 MEASURE_SEGMENTS: dict[str, str] = {
     "决算数": "actual", "决算": "actual", "预算数": "budget", "年初预算数": "budget",
     "年初预算": "budget", "调整预算数": "adjusted_budget", "调整后预算数": "adjusted_budget",
-    "调整预算": "adjusted_budget",
+    "调整预算": "adjusted_budget", "执行数": "actual",
 }
-# component by the last header segment that names one; a fund word names the
-# column's fund in 财政拨款 总表s (合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算)
-COMPONENT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"人员经费"), "personnel"),
-    (re.compile(r"公用经费"), "public"),
-    (re.compile(r"基本支出"), "basic"),
-    (re.compile(r"项目支出"), "project"),
-    (re.compile(r"^(本年支出)?(合计|小计)$|^金额$|^决算数$|^预算数$"), "total"),
+# a segment that names the measure itself (not 一般公共预算, which names a fund)
+MEASURE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"调整(后)?预算"), "adjusted_budget"),
+    (re.compile(r"决算(数)?$|执行数|实际(支出|完成)"), "actual"),
+    (re.compile(r"^(本年|当年|年初|\d{4}年度?)?预算(数|金额)?$|预算数$"), "budget"),
 )
+# component by the most specific header segment that names one
+COMPONENT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"人员经费|人员支出|工资福利"), "personnel"),
+    (re.compile(r"公用经费|日常公用|公用支出"), "public"),
+    (re.compile(r"基本支出"), "basic"),
+    (re.compile(r"项目支出|专项业务经费|专项(支出|经费)|项目经费"), "project"),
+)
+# a segment that only says "the amount" (its component is the parent's, or total)
+TOTAL_WORDS = re.compile(r"^(本年支出|本年收入|支出)?(合计|小计|总计)$|^金额$|^决算数$|^预算数$|^预算金额$"
+                         r"|^(本年|当年)?(预算|决算)?(数|金额)?$")
+# a fund word names the column's fund in 财政拨款 总表s and income-by-source tables
 FUND_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^一般公共预算"), "general_budget"),
-    (re.compile(r"^政府性基金"), "government_fund"),
+    (re.compile(r"^(政府性)?基金(预算)?"), "government_fund"),
     (re.compile(r"^国有资本经营"), "state_capital"),
 )
+# segments that say nothing about the content (the table's own framing)
+NEUTRAL_SEGMENTS = re.compile(r"^(部门预算|本年|当年|本年度|预算数|决算数|金额|支出|收入|财政拨款"
+                              r"|本年支出|本年收入|一般公共预算|政府性基金预算|国有资本经营预算"
+                              r"|(支出)?(功能|经济)分类(科目)?(\(.*\))?|支出用途|项目)$")
 # rows that carry a table's totals, not a subject
 TOTAL_LABEL = re.compile(r"(合计|总计|小计)$|^(合计|总计)")
 # 总表 expenditure halves list 类 as 一、一般公共服务支出; a numbered row is a subject
-NUMBERED_LABEL = re.compile(r"^([一二三四五六七八九十]+|\d+)\s*[、.．]\s*")
+NUMBERED_LABEL = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})\s*[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])\s*")
+# subject names carrying their level: 一般公共服务（类）
+LEVEL_SUFFIX = re.compile(r"[(（](类|款|项)[)）]$")
+# 功能分类 codes: 类 2xx, 款 2xxxx, 项 2xxxxxx; 经济分类: 3xx/5xx and their 款
+FUNCTION_CODE = re.compile(r"^2\d{2}(\d{2}){0,2}$")
+ECONOMIC_CODE = re.compile(r"^[35]\d{2}(\d{2}){0,2}$")

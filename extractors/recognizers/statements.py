@@ -1,50 +1,75 @@
-"""The standard 预算/决算 statement tables (九张表) → budget lines and facts.
+"""The standard 预算/决算 statement tables → budget lines and facts, read by meaning.
 
-A table's kind comes from its title (the paragraphs just before it, or a
-full-width title row inside it), never from its position; the kinds, their
-title patterns and the facts each one states are data (``statement_kinds``).
-Columns are understood from their header paths (two-level merged headers
-composed as ``本年支出/基本支出``) checked against what the column holds, so
-the same code reads the Shanghai 决算 template (类|款|项 code parts), the
-Shanghai 预算 tables (amounts in 元) and the Jiangsu 公开表 (one 7-digit code
-column, or code and name in one merged cell).
+Every city prints its own variant of the Ministry of Finance's standard tables,
+so a table is understood from what it holds, and its title is only a hint:
 
-Side-by-side layouts (收入 | 支出 总表, the 基本支出 决算表 with 301/303 on the
-left and 302/310 on the right) are read as *panels*: a run of code/name
-columns followed by its amount columns.
+1. **Roles from content.** Header rows are found where values begin (a
+   column-number row ``1 2 3 …`` and the 栏次/行次 labels stay header). Each
+   column's role comes from its header path at every level — a subject code
+   (whole, or split into 类/款/项), a name, a row number (序号/行次), a budget
+   unit (单位编码/单位名称), free text, a percentage, or an amount — checked
+   against what the column holds. An amount column's header says its measure
+   (预算数/决算数/调整预算), period (本年, 上年, 增减), component (合计,
+   基本支出 → 人员经费/公用经费, 项目支出), fund and whether it is a 其中
+   subset. Rows are subjects by their 功能分类 code (or by name where a table
+   prints no codes), economic items by their 经济分类 code, budget units,
+   totals or labels. The table's role (summary, income, function, economic,
+   “三公”) follows from its rows and header; the title adds the basis
+   (决算/预算), the fund and the scope (a 基本支出 table) where the content
+   cannot say.
+2. **Arithmetic chooses.** Where a header can be read two ways (a 其中
+   column as a part or as a subset), the reading under which the table's own
+   sums hold is kept; every statement records how many of its identities
+   held (``model.statements.Reconciliation``). The checks report the sums
+   that fail; this module reports only what it could not read.
+3. **Amounts only from amount cells**, of this year's columns: a year, a row
+   number, a code, a percentage or a change never becomes a budget line.
 
-Economic-classification rows (301/30101 …) are parsed and kept in
-``StatementTable.rows`` but become facts only where ``facts.csv`` has a key
-(basic_total, basic.personnel, basic.public, operating_cost): the contract's
-budget lines are function-classification lines.
+Tables continued on the next page (the header repeated or not) are joined
+into one statement. Economic-classification rows are parsed and kept in the
+statement, and become facts only where ``facts.csv`` has a key.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from disclosures.extractors.recognizers.statement_kinds import (
+    BY_CONTENT,
+    CHANGE_HEADER,
     CODE_HEADER,
     CODE_PARTS,
     COMPONENT_WORDS,
+    ECONOMIC_CODE,
     FACT_RULES,
+    FUNCTION_CODE,
     FUND_WORDS,
     KINDS,
+    LEVEL_SUFFIX,
     MEASURE_SEGMENTS,
+    MEASURE_WORDS,
     NAME_HEADER,
+    NEUTRAL_SEGMENTS,
     NUMBERED_LABEL,
+    PCT_HEADER,
+    PRIOR_HEADER,
+    ROWNUM_HEADER,
+    SUBSET_HEADER,
+    TEXT_HEADER,
     TITLE_MAX_CHARS,
     TITLE_PREFIX,
     TITLE_YEAR,
+    TITLED,
     TOTAL_LABEL,
+    TOTAL_WORDS,
+    UNIT_HEADER,
+    YEAR_HEADER,
     FactRule,
-    StatementKind,
 )
 from disclosures.model.layout import Cell, Document, Paragraph, Provenance, Table
 from disclosures.model.numbers import (
-    UNIT_FACTORS,
     fold,
     is_placeholder,
     parse_number,
@@ -59,98 +84,39 @@ from disclosures.model.records import (
     Finding,
     RecognizedTable,
 )
+from disclosures.model.statements import (
+    Amount,
+    Column,
+    ListedStatement,
+    Panel,
+    Reconciliation,
+    StatementKind,
+    StatementRow,
+    StatementTable,
+)
 
 CODE_TEXT = re.compile(r"^\d{1,7}$")
-CODE_PREFIXED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\S.*)$")
+CODE_PREFIXED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(\S.*)$")
 TITLE_END = re.compile(r"表(\([^)]*\))?$")
-AMOUNT_HEADER = re.compile(r"合计|小计|金额|支出|收入|经费|费|预算|决算|结余|资金")
-SUM_HEADER = re.compile(r"^(本年(收入|支出))?(合计|小计)$")
+AMOUNT_HEADER = re.compile(r"合计|小计|金额|支出|收入|经费|费|预算|决算|结余|资金|拨款")
+SMALL_INT = re.compile(r"^\d{1,2}$")
+PAGE_MARK = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?)[-—–\s]*$")
+LINE_COMPONENTS = frozenset({"total", "basic", "project", "personnel", "public"})
 
 
 @dataclass(frozen=True)
 class StatementSettings:
     title_lookback: int = 4  # paragraphs before a table searched for its title and unit
     max_header_rows: int = 6  # no statement header in the corpus is deeper than 4 rows
+    # paragraphs between a table and its continuation on the next page that may
+    # be running heads, page numbers or the repeated title, not new content
+    continuation_max_chars: int = 60
 
 
 DEFAULT_SETTINGS = StatementSettings()
 
 
-@dataclass
-class Column:
-    index: int
-    path: tuple[str, ...]  # header segments, whitespace-free, top to bottom
-    role: str  # code | name | amount
-    part: int | None = None  # 0/1/2 for a 类/款/项 code part, None for a whole code
-    measure: str | None = None
-    component: str | None = None
-    fund: str | None = None
-
-    @property
-    def header(self) -> str:
-        return "/".join(self.path)
-
-    @property
-    def content_path(self) -> str:
-        """The header without the segment that only says 决算数/预算数."""
-        return "/".join(s for s in self.path if s not in MEASURE_SEGMENTS)
-
-
-@dataclass
-class Panel:
-    columns: list[Column] = field(default_factory=list)
-
-    def of_role(self, role: str) -> list[Column]:
-        return [c for c in self.columns if c.role == role]
-
-    @property
-    def header(self) -> str:
-        return " ".join(c.header for c in self.columns)
-
-
-@dataclass
-class Amount:
-    value: Decimal  # yuan
-    cell: Cell
-    column: Column
-
-
-@dataclass
-class StatementRow:
-    row: int
-    panel: int
-    label: str  # names joined by "/", whitespace and list numbering removed
-    name: str | None  # the most specific name as written (whitespace removed)
-    name_cell: Cell | None
-    code: str | None
-    code_provenance: Provenance | None
-    is_total: bool
-    numbered: bool  # the name carried list numbering (一、…): a 总表 subject row
-    amounts: dict[int, Amount] = field(default_factory=dict)
-    after_total: bool = False  # below a 合计/小计 row of its panel
-
-    @property
-    def level(self) -> int | None:
-        return None if self.code is None else (len(self.code) - 3) // 2
-
-
-@dataclass
-class StatementTable:
-    kind: StatementKind
-    table: Table
-    title: str
-    title_provenance: Provenance
-    unit: str | None
-    panels: list[Panel] = field(default_factory=list)
-    rows: list[StatementRow] = field(default_factory=list)
-    decimals: int = 0  # most decimal places printed in an amount cell
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def quantum(self) -> Decimal:
-        """The last printed unit, in yuan: what one rounded amount may be off by."""
-        factor = UNIT_FACTORS[self.unit] if self.unit else Decimal(1)
-        return factor * Decimal(1).scaleb(-self.decimals)
+# ---------------------------------------------------------------- text
 
 
 def clean(text: str) -> str:
@@ -169,39 +135,79 @@ def normalize_title(text: str) -> str:
     return title
 
 
+def looks_like_title(text: str) -> bool:
+    norm = normalize_title(text)
+    return bool(norm) and len(norm) <= TITLE_MAX_CHARS and bool(TITLE_END.search(norm))
+
+
 def statement_kind(title: str) -> StatementKind | None:
     """The kind a table title names (``2024年部门支出预算总表`` → 部门支出总表), or None."""
-    norm = normalize_title(title)
-    if not norm or len(norm) > TITLE_MAX_CHARS or not TITLE_END.search(norm):
+    if not looks_like_title(title):
         return None
-    return next((k for k in KINDS if k.pattern.search(norm)), None)
+    norm = normalize_title(title)
+    return next((k for pattern, k in TITLED if pattern.search(norm)), None)
+
+
+@dataclass(frozen=True)
+class TitleHints:
+    """What a title (or its absence) says about a table, before its content is read."""
+
+    text: str
+    provenance: Provenance | None
+    kind: StatementKind | None
+    basis: str | None  # final | budget, when the title says 决算/预算
+    fund: str | None  # the fund the title names; "all_sources" for 部门/单位 tables
+    fund_named: bool  # the title says which money the table covers
+    scope: str | None  # basic | project
+
+
+def title_hints(text: str, provenance: Provenance | None) -> TitleHints:
+    norm = normalize_title(text) if text else ""
+    kind = statement_kind(text) if text else None
+    basis = "final" if "决算" in norm else "budget" if "预算" in norm else None
+    fund: str | None = None
+    named = True
+    if re.search(r"一般公共预算", norm):
+        fund = "general_budget"
+    elif re.search(r"政府性基金", norm):
+        fund = "government_fund"
+    elif re.search(r"国有资本经营", norm):
+        fund = "state_capital"
+    elif "财政拨款" in norm:
+        fund = None
+    elif norm:
+        fund = "all_sources"  # 部门/单位 收支, 支出总表: every source of money
+    else:
+        named = False
+    scope = "basic" if "基本支出" in norm else "project" if "项目支出" in norm else None
+    return TitleHints(text, provenance, kind, basis, fund, named, scope)
 
 
 # ---------------------------------------------------------------- title and unit
 
 
-def paragraphs_to_title(paragraphs: list[Paragraph]) -> tuple[StatementKind, Paragraph, str] | None:
-    """The nearest preceding paragraph naming a kind; a title broken over two lines
-    (江苏省人大办公厅2017 p.20: ``“三公”经费、会议费、培训费支出预算`` + ``表``) is joined."""
+def paragraphs_to_title(paragraphs: list[Paragraph]) -> tuple[Paragraph, str] | None:
+    """The nearest preceding paragraph that reads as a table title (naming a known
+    kind first); a title broken over two lines (江苏省人大办公厅2017 p.20:
+    ``“三公”经费、会议费、培训费支出预算`` + ``表``) is joined."""
+    candidates: list[tuple[Paragraph, str]] = []
     for i in range(len(paragraphs) - 1, -1, -1):
-        candidates = [paragraphs[i].text]
+        texts = [paragraphs[i].text]
         if i > 0:
-            candidates.append(paragraphs[i - 1].text + paragraphs[i].text)
-        for text in candidates:
-            kind = statement_kind(text)
-            if kind is not None:
-                return kind, paragraphs[i], clean(text)
-    return None
+            texts.append(paragraphs[i - 1].text + paragraphs[i].text)
+        candidates += [(paragraphs[i], clean(t)) for t in texts if looks_like_title(t)]
+    named = [c for c in candidates if statement_kind(c[1]) is not None]
+    return (named or candidates or [None])[0]
 
 
 def title_row_text(table: Table) -> str | None:
-    """A first row that is one cell across the whole table and names a kind: some
-    producers put title and unit inside the grid."""
+    """A first row that is one cell across the whole table and reads as a title:
+    some producers put title and unit inside the grid."""
     cell = table.cell_at(0, 0)
     if cell is None or cell.colspan < table.n_cols or table.n_rows < 2:
         return None
     first_line = cell.text.strip().splitlines()[0] if cell.text.strip() else ""
-    return cell.text if statement_kind(first_line) else None
+    return cell.text if looks_like_title(first_line) else None
 
 
 def caption_unit(paragraphs: list[Paragraph], title_row: str | None) -> str | None:
@@ -227,26 +233,56 @@ def cell_is_number(text: str) -> bool:
         return False
 
 
-def header_row_count(table: Table, start: int, settings: StatementSettings) -> int:
-    """Rows from ``start`` down to the first that is blank, or holds a number or a
-    subject code: the header ends where values begin."""
-    r = start
+def row_texts(table: Table, row: int) -> list[str]:
+    return [clean(c.text) for c in table.row_cells(row)]
+
+
+def is_column_number_row(texts: list[str]) -> bool:
+    """``1 | 2 | 3 …`` (or ``栏次 | 1 | 2``) under a header: labels, not data."""
+    filled = [t for t in texts if t]
+    numbers = [int(t) for t in filled if SMALL_INT.match(t)]
+    labels = [t for t in filled if ROWNUM_HEADER.match(t) or t in ("-", "—")
+              or re.fullmatch(r"[A-Z]", t)]
+    return (len(numbers) >= 2 and len(numbers) + len(labels) == len(filled)
+            and all(b > a for a, b in zip(numbers, numbers[1:])))
+
+
+def is_subject_code(text: str) -> bool:
+    return bool(FUNCTION_CODE.match(text) or ECONOMIC_CODE.match(text))
+
+
+def is_caption_row(table: Table, row: int) -> bool:
+    """One cell across the table holding a title or a unit line, above the header."""
+    cells = table.row_cells(row)
+    return (len(cells) == 1 and cells[0].colspan == table.n_cols and table.n_cols > 1
+            and (looks_like_title(cells[0].text.strip().splitlines()[0] if cells[0].text.strip() else "")
+                 or unit_scale_from_caption(cells[0].text) is not None))
+
+
+def header_rows(table: Table, start: int, settings: StatementSettings) -> tuple[int, set[int]]:
+    """The end of the header (rows from ``start`` down to the first that holds a
+    number or a subject code), and the column-number rows inside it."""
+    r, numbering = start, set()
     while r < min(table.n_rows, start + settings.max_header_rows):
-        texts = [clean(c.text) for c in table.row_cells(r)]
-        if not any(texts) or any(cell_is_number(t) for t in texts if t):
+        texts = row_texts(table, r)
+        if is_column_number_row(texts):
+            numbering.add(r)
+            r += 1
+            continue
+        if not any(texts) or any(cell_is_number(t) or is_subject_code(t) for t in texts if t):
             break
         r += 1
-    return r - start
+    return r, numbering
 
 
-def header_paths(table: Table, start: int, end: int) -> list[list[str]]:
+def header_paths(table: Table, start: int, end: int, skip: set[int]) -> list[list[str]]:
     paths: list[list[str]] = []
     for c in range(table.n_cols):
         segs: list[str] = []
         previous: Cell | None = None
         for r in range(start, end):
             cell = table.cell_at(r, c)
-            if cell is None or cell is previous:
+            if r in skip or cell is None or cell is previous:
                 continue
             previous = cell
             text = clean(cell.text)
@@ -282,11 +318,15 @@ def anchored_texts(table: Table, col: int, rows: range) -> list[str]:
 
 
 def column_role(path: list[str], texts: list[str]) -> tuple[str | None, int | None]:
-    """code / name / amount from the header, overruled by what the column holds when
+    """The column's role from its header, overruled by what the column holds when
     the two disagree (a merged ``功能分类功能科目名称 金额`` header over a name and an
     amount column, 江苏省委办公厅2019表格 p.1)."""
     numeric = sum(1 for t in texts if cell_is_number(t) or is_placeholder(t))
     words = sum(1 for t in texts if not TOTAL_LABEL.search(t)) - numeric
+    if any(ROWNUM_HEADER.match(s) for s in path):
+        return "rownum", None
+    if any(UNIT_HEADER.match(s) for s in path):
+        return "unit", None
     is_code = any(CODE_HEADER.search(s) for s in path) or (path and path[-1] in CODE_PARTS)
     if is_code:
         part = CODE_PARTS.index(path[-1]) if path and path[-1] in CODE_PARTS else None
@@ -294,6 +334,10 @@ def column_role(path: list[str], texts: list[str]) -> tuple[str | None, int | No
         return ("name", None) if words > codes else ("code", part)
     if any(NAME_HEADER.search(s) for s in path):
         return ("amount", None) if numeric > words else ("name", None)
+    if path and TEXT_HEADER.search(path[-1]) and numeric <= words:
+        return "text", None
+    if any(PCT_HEADER.search(s) for s in path):
+        return "pct", None
     if words > numeric:
         return "name", None
     if numeric or any(AMOUNT_HEADER.search(s) for s in path):
@@ -301,25 +345,57 @@ def column_role(path: list[str], texts: list[str]) -> tuple[str | None, int | No
     return None, None
 
 
-def amount_semantics(column: Column, kind: StatementKind, single: bool) -> None:
-    column.measure = next((MEASURE_SEGMENTS[s] for s in column.path if s in MEASURE_SEGMENTS),
-                          kind.measure)
-    segs = [s for s in column.path if s not in MEASURE_SEGMENTS]
-    column.fund = kind.fund
-    for seg in reversed(segs):
-        fund = next((f for pat, f in FUND_WORDS if pat.search(seg)), None)
-        if fund is not None:
-            column.fund, column.component = fund, "total"
-            return
+def column_period(path: tuple[str, ...], year: int | None) -> str:
+    """This year's figure, the prior year's (上年, or a year before the document's)
+    or a change (增减): only this year's become lines."""
+    period = "current"
+    for seg in path:
+        if CHANGE_HEADER.search(seg):
+            return "change"
+        if PRIOR_HEADER.search(seg):
+            period = "prior"
+        m = YEAR_HEADER.search(seg)
+        if m and year is not None and int(m.group(1)) < year:
+            period = "prior"
+    return period
+
+
+def column_component(path: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(component, fund) of an amount column, reading its header from the most
+    specific segment up: ``基本支出/小计`` is the basic total, ``一般公共预算/小计``
+    the fund's total, ``政府采购/小计`` no component of the contract."""
+    for seg in reversed(path):
         component = next((c for pat, c in COMPONENT_WORDS if pat.search(seg)), None)
         if component is not None:
-            column.component = component
-            return
-    if single:  # the one amount column of a panel (金额, 决算数) is its total
-        column.component = "total"
+            return component, None
+        fund = next((f for pat, f in FUND_WORDS if pat.search(seg)), None)
+        if fund is not None:
+            return "total", fund
+        if SUBSET_HEADER.search(seg):
+            return None, None
+        if TOTAL_WORDS.match(seg) or NEUTRAL_SEGMENTS.match(seg) or seg in MEASURE_SEGMENTS \
+                or PRIOR_HEADER.search(seg) or re.fullmatch(r"(\d{4}年度?)?(预算数|决算数)?", seg):
+            continue
+        return None, None  # another group: 上缴上级支出, 政府采购, a “三公” item …
+    return "total", None
 
 
-def columns_to_panels(columns: list[Column], kind: StatementKind) -> list[Panel]:
+def amount_semantics(column: Column, kind: StatementKind, fund: str | None, year: int | None) -> None:
+    path = column.path
+    column.measure = next((m for seg in reversed(path) for pat, m in MEASURE_WORDS
+                           if pat.search(seg)), kind.measure)
+    if any(seg in MEASURE_SEGMENTS for seg in path):
+        column.measure = next(MEASURE_SEGMENTS[s] for s in reversed(path) if s in MEASURE_SEGMENTS)
+    column.period = column_period(path, year)  # type: ignore[assignment]
+    column.subset = any(SUBSET_HEADER.search(s) for s in path)
+    component, column_fund = column_component(path)
+    column.component = component
+    column.fund = column_fund or fund
+
+
+def columns_to_panels(columns: list[Column]) -> list[Panel]:
+    """Side-by-side layouts (收入 | 支出 总表) as panels: a run of label columns
+    followed by its amount columns."""
     panels: list[Panel] = []
     current = Panel()
     for col in columns:
@@ -329,10 +405,6 @@ def columns_to_panels(columns: list[Column], kind: StatementKind) -> list[Panel]
         current.columns.append(col)
     if current.columns:
         panels.append(current)
-    for panel in panels:
-        amounts = panel.of_role("amount")
-        for col in amounts:
-            amount_semantics(col, kind, single=len(amounts) == 1)
     return panels
 
 
@@ -349,7 +421,7 @@ def row_code(table: Table, row: int, panel: Panel, last_parts: list[str | None],
         cell = table.cell_at(row, col.index)
         if cell is not None and not is_one_of(cell, label_cells) and CODE_TEXT.match(clean(cell.text)):
             return clean(cell.text), table.provenance(cell)
-    parts = sorted((c for c in codes if c.part is not None), key=lambda c: c.part)
+    parts = sorted((c for c in codes if c.part is not None), key=lambda c: c.part or 0)
     if not parts:
         return None, None
     texts: list[str | None] = []
@@ -368,11 +440,13 @@ def row_code(table: Table, row: int, panel: Panel, last_parts: list[str | None],
     if any(p is None for p in filled):
         return None, None
     last_parts[:] = filled + [None] * (len(CODE_PARTS) - len(filled))
-    code = filled[0] + "".join(p.zfill(2) for p in filled[1:])
-    return code, table.provenance(cells[deepest])
+    code = str(filled[0]) + "".join(str(p).zfill(2) for p in filled[1:])
+    deepest_cell = cells[deepest]
+    return code, table.provenance(deepest_cell) if deepest_cell is not None else None
 
 
-def read_amount(table: Table, cell: Cell, unit: str, st: StatementTable) -> Decimal | None:
+def read_amount(table: Table, cell: Cell, unit: str, st: StatementTable,
+                notes: list[Finding]) -> Decimal | None:
     text = clean(cell.text)
     try:
         value = parse_number(text)
@@ -380,20 +454,40 @@ def read_amount(table: Table, cell: Cell, unit: str, st: StatementTable) -> Deci
         rule, message = (("placeholder", f"placeholder {cell.text!r} where an amount belongs")
                          if is_placeholder(text) else
                          ("statement.unreadable_amount", f"not an amount: {cell.text!r}"))
-        st.findings.append(Finding(rule, "warning", f"{st.kind.name}: {message}",
-                                   evidence=[table.provenance(cell)]))
+        notes.append(Finding(rule, "warning", f"{st.kind.name}: {message}",
+                             evidence=[table.provenance(cell)]))
         return None
     if value is None:
         return None
-    decimals = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
-    st.decimals = max(st.decimals, int(decimals))
+    exponent = value.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    st.decimals = max(st.decimals, decimals)
     return to_yuan(value, unit)
 
 
+def row_role(record: StatementRow, panel: Panel, code_columns: bool) -> str:
+    if record.is_total:
+        return "total"
+    if record.code is not None:
+        if FUNCTION_CODE.match(record.code):
+            return "subject"
+        return "economic" if ECONOMIC_CODE.match(record.code) else "label"
+    if panel.of_role("unit"):
+        return "unit"
+    name = record.name or ""
+    if LEVEL_SUFFIX.search(name) or (record.numbered and name.endswith("支出")):
+        return "subject"
+    if name and not code_columns:
+        return "subject"  # a table that prints names only: the name is the key
+    return "label"
+
+
 def panel_row(table: Table, row: int, panel_index: int, panel: Panel, st: StatementTable,
-              last_parts: list[str | None], skip_cells: set[int]) -> StatementRow | None:
+              last_parts: list[str | None], skip_cells: set[int],
+              notes: list[Finding]) -> StatementRow | None:
     names: list[Cell] = []
-    for col in panel.of_role("name"):
+    # a table keyed by 单位编码/单位名称 labels its rows with the unit (or 合计)
+    for col in panel.of_role("name") or panel.of_role("unit")[-1:]:
         cell = table.cell_at(row, col.index)
         if cell is not None and id(cell) not in skip_cells and not is_one_of(cell, names):
             names.append(cell)
@@ -401,9 +495,9 @@ def panel_row(table: Table, row: int, panel_index: int, panel: Panel, st: Statem
     code, code_prov = row_code(table, row, panel, last_parts, names)
     name_cell = names[-1] if names else None
     name = clean(name_cell.text) if name_cell else None
-    if code is None and name:
+    if code is None and name and name_cell is not None:
         m = CODE_PREFIXED_NAME.match(name_cell.text.strip())
-        if m:  # ``2013901 行政运行`` in one cell
+        if m and is_subject_code(m.group(1)):  # ``2013901 行政运行`` in one cell
             start = name_cell.text.index(m.group(1))
             code = m.group(1)
             code_prov = table.provenance(name_cell, start=start, end=start + len(code))
@@ -414,7 +508,8 @@ def panel_row(table: Table, row: int, panel_index: int, panel: Panel, st: Statem
     record = StatementRow(row, panel_index, label, strip_numbering(name) if name else None,
                           name_cell, code, code_prov,
                           is_total=code is None and bool(TOTAL_LABEL.search(label)),
-                          numbered=numbered)
+                          numbered=numbered, table=table)
+    record.role = row_role(record, panel, bool(panel.of_role("code")))  # type: ignore[assignment]
     for col in panel.of_role("amount"):
         cell = table.cell_at(row, col.index)
         if cell is None or cell.row != row or is_one_of(cell, names) or is_one_of(
@@ -422,21 +517,33 @@ def panel_row(table: Table, row: int, panel_index: int, panel: Panel, st: Statem
             continue
         if st.unit is None:
             continue
-        value = read_amount(table, cell, st.unit, st)
+        value = read_amount(table, cell, st.unit, st, notes)
         if value is not None:
-            record.amounts[col.index] = Amount(value, cell, col)
+            record.amounts[col.index] = Amount(value, cell, col, table)
     if not (record.amounts or code or label):
         return None
     return record
 
 
-def parse_table(table: Table, kind: StatementKind, title: str, title_prov: Provenance,
-                unit: str | None, has_title_row: bool,
-                settings: StatementSettings = DEFAULT_SETTINGS) -> StatementTable:
-    st = StatementTable(kind, table, title, title_prov, unit)
-    start = 1 if has_title_row else 0
-    end = start + header_row_count(table, start, settings)
-    paths = header_paths(table, start, end)
+# ---------------------------------------------------------------- one table
+
+
+@dataclass
+class Layout:
+    """How a layout table's grid divides: where its data begins and what each column is."""
+
+    data_start: int
+    columns: list[Column]
+    sublabels: set[int]
+    header_texts: tuple[tuple[str, ...], ...]
+
+
+def table_layout(table: Table, settings: StatementSettings) -> Layout:
+    start = 0
+    while start < table.n_rows - 1 and is_caption_row(table, start):
+        start += 1
+    end, numbering = header_rows(table, start, settings)
+    paths = header_paths(table, start, end, numbering)
     sublabels = sublabel_row(table, end, paths)
     data = range(end, table.n_rows)
     columns = []
@@ -444,80 +551,320 @@ def parse_table(table: Table, kind: StatementKind, title: str, title_prov: Prove
         texts = [t for t in anchored_texts(table, c, data) if not (c in sublabels and t in CODE_PARTS)]
         role, part = column_role(paths[c], texts)
         if role is not None:
-            columns.append(Column(c, tuple(paths[c]), role, part))
-    st.panels = columns_to_panels(columns, kind)
-    skip = {id(table.cell_at(end, c)) for c in sublabels}
-    parts_by_panel: list[list[str | None]] = [[None] * len(CODE_PARTS) for _ in st.panels]
-    totals_seen: set[int] = set()
-    for r in data:
+            columns.append(Column(c, tuple(paths[c]), role, part))  # type: ignore[arg-type]
+    header_texts = tuple(tuple(row_texts(table, r)) for r in range(start, end) if r not in numbering)
+    return Layout(end, columns, sublabels, header_texts)
+
+
+# Tables that list items rather than subjects, whatever codes their rows carry:
+# 绩效目标表 (indicators), 政府采购 (purchases filed under a subject code),
+# 项目 lists (projects), 上年结转 (carry-overs by project).
+NOT_STATEMENT_TITLE = re.compile(r"绩效|采购|项目(明细|情况|支出明细|库)|结转|结余")
+NOT_STATEMENT_HEADER = re.compile(r"绩效|[一二三]级指标|指标值")
+
+
+def lists_items(hints: TitleHints, panels: list[Panel]) -> bool:
+    headers = " ".join(p.header for p in panels)
+    return bool(NOT_STATEMENT_TITLE.search(normalize_title(hints.text))
+                or NOT_STATEMENT_HEADER.search(headers))
+
+
+def content_role(hints: TitleHints, panels: list[Panel], rows: list[StatementRow]) -> str | None:
+    """What the table is, from its rows and header; the title decides only what
+    the content leaves open."""
+    headers = " ".join(p.header for p in panels)
+    if (hints.kind is not None and hints.kind.role == "three_public") or (
+            "三公" in headers and not any(r.code for r in rows)):
+        return "three_public"
+    if hints.kind is not None and hints.kind.role in ("summary", "income"):
+        return hints.kind.role
+    if len(panels) >= 2 and "收入" in panels[0].header and any("支出" in p.header for p in panels[1:]):
+        return "summary"
+    coded = [r.code for r in rows if r.role == "subject" and r.code]
+    functions = len(coded)
+    economics = sum(1 for r in rows if r.role == "economic")
+    valued = sum(1 for r in rows if r.amounts and not r.is_total)
+    if len(set(coded)) < len(coded):
+        return None  # a code on several rows keys items filed under subjects, not subjects
+    if functions and functions >= economics and (functions >= 2 or functions * 2 >= valued):
+        return "function"
+    if economics:
+        return "economic"
+    if hints.kind is not None:
+        return hints.kind.role
+    named = sum(1 for r in rows if r.role == "subject" and LEVEL_SUFFIX.search(r.name or ""))
+    return "function" if named else None
+
+
+def is_summary_subject(row: StatementRow) -> bool:
+    """A 总表's expenditure half lists 类 as ``一、一般公共服务支出``; ``一、本年支出``
+    and ``一、部门预算`` are the half's own totals."""
+    name = row.name or ""
+    return row.numbered and name.endswith("支出") and not re.match(r"^(本年|当年|部门)?支出", name)
+
+
+def kind_for(hints: TitleHints, role: str, basis: str) -> StatementKind | None:
+    """The standard statement a table is: the one its title names when the content
+    agrees, else the one whose role, basis, fund and scope fit."""
+    if hints.kind is not None and hints.kind.role == role:
+        kind = hints.kind
+        return kind if kind.basis == basis else _with_basis(kind, basis)
+    fund = hints.fund if hints.fund_named else None
+    for k in (*BY_CONTENT, *KINDS):
+        if (k.role, k.basis, k.fund, k.scope) == (role, basis, fund, hints.scope):
+            return k
+    if not hints.fund_named:
+        return None
+    for k in KINDS:  # the same table under the other basis
+        if (k.role, k.fund, k.scope) == (role, fund, hints.scope):
+            return _with_basis(k, basis)
+    return None
+
+
+def _with_basis(kind: StatementKind, basis: str) -> StatementKind:
+    same = next((k for k in KINDS if (k.role, k.fund, k.scope, k.group, k.basis)
+                 == (kind.role, kind.fund, kind.scope, kind.group, basis)), None)
+    return same or replace(kind, basis=basis)  # type: ignore[arg-type]
+
+
+def document_basis(hints: TitleHints, info: DocumentInfo) -> str:
+    if hints.basis is not None:
+        return hints.basis
+    if info.kind == "final_accounts":
+        return "final"
+    if hints.kind is not None:
+        return hints.kind.basis
+    return "budget"
+
+
+PLACEHOLDER_KIND = StatementKind("未识别表", "function", "budget", None, "none")
+
+
+@dataclass
+class Candidate:
+    """A table being read, before its kind is decided."""
+
+    st: StatementTable
+    layout: Layout
+    hints: TitleHints
+    notes: list[Finding]
+    parts_by_panel: list[list[str | None]]
+    totals_seen: set[int]
+
+
+def start_candidate(table: Table, hints: TitleHints, unit: str | None,
+                    settings: StatementSettings) -> Candidate:
+    layout = table_layout(table, settings)
+    prov = hints.provenance or (table.provenance(table.cells[0]) if table.cells
+                                else Provenance(f"table {table.index}", "", table.extractor))
+    st = StatementTable(hints.kind or PLACEHOLDER_KIND, table, hints.text, prov, unit)
+    st.panels = columns_to_panels(layout.columns)
+    cand = Candidate(st, layout, hints, [], [[None] * len(CODE_PARTS) for _ in st.panels], set())
+    read_rows(cand, table, layout.data_start, layout.sublabels)
+    return cand
+
+
+def read_rows(cand: Candidate, table: Table, start: int, sublabels: set[int]) -> None:
+    st = cand.st
+    skip = {id(table.cell_at(start, c)) for c in sublabels}
+    for r in range(start, table.n_rows):
         for i, panel in enumerate(st.panels):
-            record = panel_row(table, r, i, panel, st, parts_by_panel[i], skip if r == end else set())
+            record = panel_row(table, r, i, panel, st, cand.parts_by_panel[i],
+                               skip if r == start else set(), cand.notes)
             if record is not None:
-                record.after_total = i in totals_seen
-                totals_seen.update([i] if record.is_total else [])
+                record.after_total = i in cand.totals_seen
+                cand.totals_seen.update([i] if record.is_total else [])
                 st.rows.append(record)
-    if unit is None:
-        st.findings.append(Finding("statement.unparsed", "warning",
-                                   f"{kind.name}: no unit (单位：万元/元) stated for the table",
-                                   evidence=[title_prov]))
-    elif not any(p.of_role("amount") for p in st.panels) or (
-            kind.role in ("function", "economic") and len(st.rows) > 1
-            and not any(p.of_role("name") or p.of_role("code") for p in st.panels)):
-        st.findings.append(Finding("statement.unparsed", "warning",
-                                   f"{kind.name}: columns not understood "
-                                   f"({' | '.join('/'.join(p) for p in paths)})",
-                                   evidence=[title_prov]))
-    return st
+
+
+def continues(cand: Candidate, table: Table, between: list[Paragraph], hints: TitleHints,
+              settings: StatementSettings) -> bool:
+    """``table`` carries on ``cand`` on the next page: nothing but running heads,
+    page numbers or the repeated title between them, the same columns, and the
+    header repeated or absent (西安 2022 budgets repeat title and header per page)."""
+    last = cand.st.tables[-1]
+    if not table.pages or not last.pages or table.pages[0] != last.pages[-1] + 1:
+        return False
+    if table.n_cols != last.n_cols:
+        return False
+    if hints.kind is not None and cand.hints.kind is not None and hints.kind != cand.hints.kind:
+        return False
+    if hints.text and cand.hints.text and normalize_title(hints.text) != normalize_title(cand.hints.text):
+        return False
+    for p in between:
+        text = clean(p.text)
+        if not text or PAGE_MARK.match(text) or unit_scale_from_caption(p.text) or \
+                normalize_title(p.text) == normalize_title(cand.hints.text or "") or \
+                (len(text) <= settings.continuation_max_chars and "。" not in text):
+            continue
+        return False
+    layout = table_layout(table, settings)
+    if layout.header_texts and layout.header_texts != cand.layout.header_texts:
+        return False
+    return True
+
+
+def extend(cand: Candidate, table: Table, settings: StatementSettings) -> None:
+    layout = table_layout(table, settings)
+    cand.st.tables.append(table)
+    read_rows(cand, table, layout.data_start if layout.header_texts else 0, set())
+
+
+def finish(cand: Candidate, info: DocumentInfo) -> tuple[StatementTable | None, list[Finding]]:
+    """Decide what the table is, give its amount columns their meaning, and keep the
+    reading under which its sums hold. None when it is not a statement."""
+    st, hints = cand.st, cand.hints
+    if lists_items(hints, st.panels):
+        return None, []
+    role = content_role(hints, st.panels, st.rows)
+    has_amounts = any(p.of_role("amount") for p in st.panels)
+    if role is None:
+        subject_rows = [r for r in st.rows if r.role == "subject" and r.code]
+        if subject_rows and has_amounts:
+            return None, [Finding("statement.role_undecided", "warning",
+                                  f"a table of {len(subject_rows)} coded subject rows whose role "
+                                  f"(which statement, which fund) cannot be decided",
+                                  evidence=[st.title_provenance], page_hints=st.pages)]
+        return None, []
+    basis = document_basis(hints, info)
+    kind = kind_for(hints, role, basis)
+    if kind is None:
+        if role == "function" and has_amounts:
+            return None, [Finding("statement.role_undecided", "warning",
+                                  "a table of 功能分类 subjects whose fund cannot be decided "
+                                  "(no title names it)", evidence=[st.title_provenance],
+                                  page_hints=st.pages)]
+        return None, []
+    st.kind = kind
+    if role != "function":  # names read as subjects before the role was known
+        for row in st.rows:
+            if row.role == "subject" and not (role == "summary" and is_summary_subject(row)):
+                row.role = "economic" if role == "economic" else "label"
+    for panel in st.panels:
+        for col in panel.of_role("amount"):
+            amount_semantics(col, kind, kind.fund, info.fiscal_year)
+    # a row read before the kind was known may be a subject only in a function table
+    choose_reading(st)
+    return st, cand.notes + unparsed(st, hints)  # a table that is no statement notes nothing
+
+
+def unparsed(st: StatementTable, hints: TitleHints) -> list[Finding]:
+    if st.unit is None:
+        return [Finding("statement.unparsed", "warning",
+                        f"{st.kind.name}: no unit (单位：万元/元) stated for the table",
+                        evidence=[st.title_provenance])]
+    if not any(p.of_role("amount") for p in st.panels) or (
+            st.kind.role in ("function", "economic") and len(st.rows) > 1
+            and not any(p.of_role("name") or p.of_role("code") or p.of_role("unit")
+                        for p in st.panels)):
+        headers = " | ".join(c.header for p in st.panels for c in p.columns)
+        return [Finding("statement.unparsed", "warning",
+                        f"{st.kind.name}: columns not understood ({headers})",
+                        evidence=[st.title_provenance])]
+    return []
+
+
+def choose_reading(st: StatementTable) -> None:
+    """Keep the reading of the header under which most of the table's sums hold:
+    a 其中 column is a subset of its neighbour unless the sums say it is a part."""
+    def score() -> tuple[int, int]:
+        ids = st.identities()
+        return sum(1 for i in ids if i.holds), len(ids)
+
+    held, checked = score()
+    reading = "as printed"
+    subsets = [c for p in st.panels for c in p.of_role("amount") if c.subset]
+    if subsets and held < checked:
+        for c in subsets:
+            c.subset = False
+        alt_held, alt_checked = score()
+        if alt_checked and alt_held / alt_checked > (held / checked if checked else 0):
+            held, checked, reading = alt_held, alt_checked, "其中 columns as parts (the sums hold)"
+        else:
+            for c in subsets:
+                c.subset = True
+    st.reconciliation = Reconciliation(checked, held, reading)
 
 
 # ---------------------------------------------------------------- document
 
 
-def parse_statement_tables(doc: Document,
-                           settings: StatementSettings = DEFAULT_SETTINGS) -> list[StatementTable]:
-    """Every table of the document whose title names a statement kind, parsed."""
+def parse_statement_tables(doc: Document, info: DocumentInfo | None = None,
+                           settings: StatementSettings = DEFAULT_SETTINGS,
+                           notes: list[Finding] | None = None) -> list[StatementTable]:
+    """Every table of the document that is a statement, read by meaning; tables
+    continued on the next page joined. ``notes`` collects what could not be read."""
+    info = info or DocumentInfo()
+    notes = notes if notes is not None else []
     out: list[StatementTable] = []
     before: list[Paragraph] = []
+    current: Candidate | None = None
+
+    def close() -> None:
+        if current is not None:
+            st, found = finish(current, info)
+            notes.extend(found)
+            if st is not None:
+                out.append(st)
+
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             before.append(block)
             continue
-        near = before[-settings.title_lookback:]
+        near, between = before[-settings.title_lookback:], before
         before = []
-        title_row = title_row_text(block)
-        found = paragraphs_to_title(near)
-        if found is None and title_row is None:
+        hints = table_hints(block, near)
+        if current is not None and continues(current, block, between, hints, settings):
+            extend(current, block, settings)
             continue
-        if found is not None:
-            kind, para, title = found
-            prov = para.provenance()
-        else:
-            title = clean(title_row.strip().splitlines()[0])
-            kind = statement_kind(title)
-            prov = block.provenance(block.cell_at(0, 0))
-        unit = caption_unit(near, title_row)
-        out.append(parse_table(block, kind, title, prov, unit, title_row is not None, settings))
+        close()
+        unit = caption_unit(near, title_row_text(block))
+        if unit is None and current is not None and current.st.unit and current.st.tables[-1].pages \
+                and block.pages and block.pages[0] - current.st.tables[-1].pages[-1] <= 1:
+            unit = current.st.unit  # one unit line above a run of tables on consecutive pages
+        current = start_candidate(block, hints, unit, settings)
+    close()
     return out
+
+
+def table_hints(table: Table, near: list[Paragraph]) -> TitleHints:
+    found = paragraphs_to_title(near)
+    row = title_row_text(table)
+    if found is not None and (statement_kind(found[1]) is not None or row is None):
+        para, title = found
+        return title_hints(title, para.provenance())
+    if row is not None:
+        first = table.cell_at(0, 0)
+        return title_hints(clean(row.strip().splitlines()[0]),
+                           table.provenance(first) if first is not None else None)
+    return title_hints("", None)
 
 
 def budget_line(st: StatementTable, row: StatementRow, amount: Amount) -> BudgetLine | None:
     col = amount.column
-    if col.fund is None or col.component is None or row.is_total:
+    if (col.fund is None or col.component not in LINE_COMPONENTS or col.period != "current"
+            or col.subset or row.is_total or row.role != "subject"):
         return None
     if st.kind.role == "summary":
         panel_header = st.panels[row.panel].header
-        if not row.numbered or "支出" not in panel_header or "支出用途" in panel_header:
+        if not row.numbered or "支出" not in panel_header or "支出用途" in panel_header \
+                or "经济" in panel_header:
             return None
-    elif st.kind.role != "function" or not (row.code or row.name):
+    elif st.kind.role != "function":
         return None
-    fp = {"amount": st.table.provenance(amount.cell)}
+    component = col.component
+    if st.kind.scope is not None and component == "total":
+        component = st.kind.scope
+    fp = {"amount": amount.provenance}
     if row.code_provenance is not None:
         fp["code"] = row.code_provenance
-    if row.name_cell is not None:
-        fp["subject"] = st.table.provenance(row.name_cell)
-    return BudgetLine(subject_raw=row.name or row.code, fund=col.fund, measure=col.measure,
-                      component=col.component, amount=amount.value, provenance=fp["amount"],
-                      code_raw=row.code, field_provenance=fp)
+    subject_prov = row.name_provenance()
+    if subject_prov is not None:
+        fp["subject"] = subject_prov
+    return BudgetLine(subject_raw=row.name or row.code or "", fund=col.fund,
+                      measure=col.measure or st.kind.measure, component=component,
+                      amount=amount.value, provenance=fp["amount"], code_raw=row.code,
+                      field_provenance=fp, statement=st.kind.name, statement_title=st.title or None)
 
 
 def rules_for(kind: StatementKind) -> list[FactRule]:
@@ -528,145 +875,19 @@ def table_facts(st: StatementTable) -> list[Fact]:
     rules = rules_for(st.kind)
     facts: list[Fact] = []
     for row in st.rows:
-        if row.code is not None:
+        if row.code is not None or row.role == "unit":
             continue
         for amount in row.amounts.values():
-            if amount.column.measure != st.kind.measure:
+            col = amount.column
+            if col.measure != st.kind.measure or col.period != "current":
                 continue
             rule = next((r for r in rules if r.row.search(row.label)
-                         and r.column.search(amount.column.content_path)
+                         and r.column.search(col.content_path)
                          and not (r.before_total and row.after_total)), None)
             if rule is not None:
-                facts.append(Fact(rule.key, amount.value, "yuan", st.table.provenance(amount.cell)))
+                facts.append(Fact(rule.key, amount.value, "yuan", amount.provenance,
+                                  statement=st.kind.name))
     return facts
-
-
-# ---------------------------------------------------------------- reconciliation
-
-
-def _finding(st: StatementTable, rule: str, what: str, stated: Amount,
-             parts: list[Amount], total: Decimal) -> Finding:
-    return Finding(rule, "error",
-                   f"{st.kind.name}: {what} = {stated.value} yuan but its parts sum to "
-                   f"{total} yuan (p.{stated.cell.page})",
-                   evidence=[st.table.provenance(a.cell) for a in (stated, *parts)])
-
-
-def _value(row: StatementRow, col: int) -> Decimal:
-    a = row.amounts.get(col)
-    return a.value if a else Decimal(0)
-
-
-def check_children(st: StatementTable) -> list[Finding]:
-    """Every 类 equals the sum of its 款, every 款 the sum of its 项, and the 合计 row
-    the sum of the 类, per amount column, to the printed rounding."""
-    findings: list[Finding] = []
-    for p, panel in enumerate(st.panels):
-        rows = [r for r in st.rows if r.panel == p]
-        coded = [r for r in rows if r.code]
-        totals = [r for r in rows if r.is_total and r.label in ("合计", "总计")]
-        for col in panel.of_role("amount"):
-            for parent in coded:
-                children = [r for r in coded if len(r.code) == len(parent.code) + 2
-                            and r.code.startswith(parent.code)]
-                if children:
-                    findings += _compare(st, parent, children, col.index,
-                                         f"{parent.code} {parent.name or ''}".strip())
-            tops = [r for r in coded if r.level == 0]
-            for total in totals:
-                if tops:
-                    findings += _compare(st, total, tops, col.index, total.label)
-    return findings
-
-
-def _compare(st: StatementTable, parent: StatementRow, children: list[StatementRow],
-             col: int, what: str) -> list[Finding]:
-    stated = parent.amounts.get(col)
-    parts = [c.amounts[col] for c in children if col in c.amounts]
-    if stated is None and not parts:
-        return []
-    total = sum((a.value for a in parts), Decimal(0))
-    if abs(_value(parent, col) - total) <= st.quantum * len(children):
-        return []
-    if stated is None:
-        return [Finding("statement.sum_children", "error",
-                        f"{st.kind.name}: {what} is blank but its parts sum to {total} yuan",
-                        evidence=[st.table.provenance(a.cell) for a in parts])]
-    return [_finding(st, "statement.sum_children", f"{what} [{stated.column.header}]",
-                     stated, parts, total)]
-
-
-def sum_column_parts(column: Column, columns: list[Column]) -> list[Column]:
-    """The columns a 合计/小计 column adds up: the others under the same parent header,
-    where a deeper 小计 stands for its own group (三公: 合计 = 因公出国 + 公务用车/小计
-    + 公务接待费; Jiangsu 支出预算总表: 合计 = 基本支出 + 项目支出 + 单位预留机动经费 + …)."""
-    parent = column.content_path.rpartition("/")[0]
-    inside = [c for c in columns if c is not column and c.measure == column.measure
-              and (not parent or c.content_path.startswith(parent + "/"))]
-    groups = {c.content_path.rpartition("/")[0] for c in inside if SUM_HEADER.match(c.path[-1])}
-    return [c for c in inside
-            if not any(g and g != parent and c.content_path.startswith(g + "/")
-                       and not (SUM_HEADER.match(c.path[-1])
-                                and c.content_path.rpartition("/")[0] == g)
-                       for g in groups)]
-
-
-def check_components(st: StatementTable) -> list[Finding]:
-    """Every 合计/小计 column equals its parts on every row (合计 = 基本支出 + 项目支出;
-    小计 = 人员经费 + 公用经费 where 基本支出 splits)."""
-    findings: list[Finding] = []
-    for p, panel in enumerate(st.panels):
-        amounts = panel.of_role("amount")
-        sums = [(c, sum_column_parts(c, amounts)) for c in amounts if SUM_HEADER.match(c.path[-1])]
-        for row in (r for r in st.rows if r.panel == p):
-            for column, parts in sums:
-                stated = row.amounts.get(column.index)
-                present = [row.amounts[c.index] for c in parts if c.index in row.amounts]
-                if stated is None or not present:
-                    continue
-                total = sum((a.value for a in present), Decimal(0))
-                if abs(stated.value - total) > st.quantum * len(parts):
-                    findings.append(_finding(st, "statement.sum_components",
-                                             f"{row.code or row.label} [{column.header}]",
-                                             stated, present, total))
-    return findings
-
-
-def reconcile_statement(st: StatementTable) -> list[Finding]:
-    """What does not add up inside one statement table (errors, with the cells)."""
-    if st.kind.role not in ("function", "economic", "summary", "three_public", "income"):
-        return []
-    return check_children(st) + check_components(st)
-
-
-def line_key(line: BudgetLine) -> tuple[str, str, str, str]:
-    """The same subject, fund, measure and component: 类 lines by name (总表s print
-    them without codes), 款/项 lines by code."""
-    subject = line.code_raw if line.code_raw and len(line.code_raw) > 3 else line.subject_raw
-    return subject, line.fund, line.measure, line.component
-
-
-def table_of(line: BudgetLine) -> str:
-    return line.provenance.locator.split(" / ")[0]
-
-
-def check_cross_table(lines: list[BudgetLine]) -> list[Finding]:
-    """One figure printed in two tables must be printed the same: no rounding excuses
-    it (普陀区财政局决算: 社会保障和就业支出 326.71 in the 财政拨款总表 p.10, 326.72
-    in the 一般公共预算财政拨款支出决算表 p.12)."""
-    first: dict[tuple[str, str, str, str], BudgetLine] = {}
-    findings: list[Finding] = []
-    for line in lines:
-        key = line_key(line)
-        seen = first.setdefault(key, line)
-        if seen is not line and table_of(seen) != table_of(line) and seen.amount != line.amount:
-            findings.append(Finding(
-                "statement.cross_table", "error",
-                f"{line.code_raw or ''} {line.subject_raw} ({line.fund}, {line.measure}, "
-                f"{line.component}): {seen.amount} yuan on p.{seen.provenance.page} but "
-                f"{line.amount} yuan on p.{line.provenance.page}",
-                records=[seen, line]))
-    return findings
 
 
 # ---------------------------------------------------------------- entry point
@@ -674,28 +895,18 @@ def check_cross_table(lines: list[BudgetLine]) -> list[Finding]:
 
 def recognize_statements(doc: Document, info: DocumentInfo,
                          settings: StatementSettings = DEFAULT_SETTINGS) -> Extraction:
-    """Budget lines, facts and findings from the document's statement tables."""
+    """Budget lines, facts and the parsed statements, with what could not be read."""
     ex = Extraction(info=info)
-    seen: dict[str, Fact] = {}
-    for st in parse_statement_tables(doc, settings):
-        ex.tables.append(RecognizedTable(st.kind.name, st.table.index, list(st.table.pages),
-                                         st.title))
-        ex.findings += st.findings + reconcile_statement(st)
+    ex.statements = parse_statement_tables(doc, info, settings, ex.findings)
+    ex.listed_statements = [ListedStatement(kind.name, p.provenance()) for p in doc.paragraphs
+                            if (kind := statement_kind(p.text)) is not None]
+    for st in ex.statements:
+        ex.tables.append(RecognizedTable(st.kind.name, st.table.index, st.pages, st.title,
+                                         st.reconciliation.status))
         for row in st.rows:
             for amount in row.amounts.values():
                 line = budget_line(st, row, amount)
                 if line is not None:
                     ex.budget_lines.append(line)
-        for fact in table_facts(st):
-            first = seen.get(fact.key)
-            if first is None:
-                seen[fact.key] = fact
-                ex.facts.append(fact)
-            elif first.value != fact.value:
-                ex.findings.append(Finding(
-                    "statement.cross_table", "warning",
-                    f"{fact.key}: {first.value} yuan (p.{first.provenance.page}) but "
-                    f"{fact.value} yuan in {st.kind.name} (p.{fact.provenance.page})",
-                    records=[first], evidence=[fact.provenance]))
-    ex.findings += check_cross_table(ex.budget_lines)
+        ex.facts += table_facts(st)
     return ex

@@ -11,10 +11,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from disclosures.checks.statements import check_cross_table, identity_findings
 from disclosures.extractors.recognizers.statements import (
     parse_statement_tables,
     recognize_statements,
-    reconcile_statement,
     statement_kind,
 )
 from disclosures.model.layout import Cell, Document, Paragraph, Table
@@ -346,15 +346,17 @@ def test_not_a_statement_title(text):
 def test_reconcile_within_rounding_passes_beyond_it_fails():
     ok = parse_statement_tables(doc("一般公共预算财政拨款支出决算表", "单位：万元",
                                     grid(GENERAL_BUDGET_FINAL)))[0]
-    assert reconcile_statement(ok) == []
+    assert identity_findings(ok) == []
+    assert ok.reconciliation.status == "reconciled"
     rows = [r[:] for r in GENERAL_BUDGET_FINAL]
     rows[6][4] = "1,511.91"  # 0.02万元 over 2 children: rounding
-    assert reconcile_statement(parse_statement_tables(
+    assert identity_findings(parse_statement_tables(
         doc("一般公共预算财政拨款支出决算表", "单位：万元", grid(rows)))[0]) == []
     rows[6][4] = "1,611.89"  # 100万元 off: 20106 ≠ Σ项, and 合计 ≠ 基本 + 项目 on that row
-    bad = reconcile_statement(parse_statement_tables(
-        doc("一般公共预算财政拨款支出决算表", "单位：万元", grid(rows)))[0])
+    table = parse_statement_tables(doc("一般公共预算财政拨款支出决算表", "单位：万元", grid(rows)))[0]
+    bad = identity_findings(table)
     assert sorted(f.rule for f in bad) == ["statement.sum_children", "statement.sum_components"]
+    assert table.reconciliation.status == "partial"
     assert all(f.severity == "error" and f.pages == [1] for f in bad)
 
 
@@ -367,5 +369,5 @@ def test_same_figure_in_two_tables_must_match():
     ]
     ex = run("财政拨款收入支出决算总表", "单位：万元", grid(summary),
              "一般公共预算财政拨款支出决算表", "单位：万元", grid(GENERAL_BUDGET_FINAL))
-    cross = [f for f in ex.findings if f.rule == "statement.cross_table"]
+    cross = check_cross_table(ex.budget_lines)
     assert len(cross) == 1 and "一般公共服务支出" in cross[0].message

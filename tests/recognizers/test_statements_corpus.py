@@ -10,11 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from disclosures.extractors.recognizers.statements import (
-    parse_statement_tables,
-    recognize_statements,
-    reconcile_statement,
-)
+from disclosures.checks.statements import check_statements, identity_findings
+from disclosures.extractors.recognizers.statements import recognize_statements
 from disclosures.model.layout import Document
 from disclosures.model.records import DocumentInfo, Extraction
 
@@ -94,14 +91,15 @@ def test_final_accounts_template_and_planted_file():
 
 @pytest.mark.parametrize("name", [n for n in corpus_files() if n != PLANTED])
 def test_authentic_statements_reconcile(name):
-    doc = read(name)
-    for st in parse_statement_tables(doc):
-        assert reconcile_statement(st) == [], (st.kind.name, st.table.pages)
-    assert [f.message for f in recognized(name).findings if f.severity == "error"] == []
+    ex = recognized(name)
+    for st in ex.statements:
+        assert identity_findings(st) == [], (st.kind.name, st.pages)
+        assert st.reconciliation.status in ("reconciled", "unchecked"), (st.kind.name, st.pages)
+    assert [f.message for f in check_statements(ex) if f.severity == "error"] == []
 
 
 def test_planted_errors_do_not_reconcile():
-    errors = [f for f in recognized(PLANTED).findings if f.severity == "error"]
+    errors = [f for f in check_statements(recognized(PLANTED)) if f.severity == "error"]
     # 社会保障和就业支出 (一般公共预算财政拨款): 326.71万元 in the 财政拨款收入支出决算总表
     # p.10, 326.72万元 in the 一般公共预算财政拨款支出决算表 p.12
     assert [(f.rule, f.pages) for f in errors] == [("statement.cross_table", [10, 12])]
