@@ -241,17 +241,21 @@ class StatementTable:
         out: list[Identity] = []
         for p, panel in enumerate(self.panels):
             rows = self.panel_rows(p)
-            coded = [r for r in rows if r.code and r.role == "subject"]
             totals = [r for r in rows if r.is_total and r.label in ("合计", "总计")]
-            tops = [r for r in coded if r.level == 0]
+            units = [r for r in rows if r.role == "unit" and r.code]
+            groups = unit_groups(rows) if units else [rows]
+            tops = units or [r for r in rows if r.code and r.role == "subject" and r.level == 0]
             for col in panel.of_role("amount"):
-                for parent in coded:
-                    children = [r for r in coded if r.code and parent.code
-                                and len(r.code) == len(parent.code) + 2
-                                and r.code.startswith(parent.code)]
-                    if children:
-                        out += self._identity(f"{parent.code} {parent.name or ''}".strip(),
-                                              parent, children, col)
+                for group in groups:
+                    coded = [r for r in group if r.code and r.role in ("subject", "label")
+                             and r.level is not None and len(r.code) in (3, 5, 7)]
+                    for parent in coded:
+                        children = [r for r in coded if r.code and parent.code
+                                    and len(r.code) == len(parent.code) + 2
+                                    and r.code.startswith(parent.code)]
+                        if children:
+                            out += self._identity(f"{parent.code} {parent.name or ''}".strip(),
+                                                  parent, children, col)
                 for total in totals:
                     if tops:
                         out += self._identity(total.label, total, tops, col)
@@ -279,6 +283,17 @@ class StatementTable:
                     out.append(Identity(f"{row.code or row.label} [{column.header}]", stated,
                                         present, self.quantum * len(parts)))
         return out
+
+
+def unit_groups(rows: list[StatementRow]) -> list[list[StatementRow]]:
+    """The rows under each budget unit's code row (a table that lists subjects per unit)."""
+    groups: list[list[StatementRow]] = []
+    for row in rows:
+        if row.role == "unit" and row.code:
+            groups.append([])
+        elif groups:
+            groups[-1].append(row)
+    return groups
 
 
 def sum_column_parts(column: Column, columns: list[Column]) -> list[Column]:

@@ -30,8 +30,10 @@ from disclosures.normalizers.review import Decisions, decided
 from disclosures.normalizers.settings import MatchSettings
 from disclosures.normalizers.subjects import (
     METHOD_RANK,
+    DocumentSubjects,
     SubjectMatch,
     function_catalogue,
+    split_levels,
 )
 
 # a person's decision is as certain as a known alias when levels are compared
@@ -80,8 +82,10 @@ def normalize(extraction: Extraction, settings: MatchSettings | dict | None = No
     settings = MatchSettings.resolve(settings)
     year = extraction.info.fiscal_year
     info_to_organization(extraction.info, decisions)
+    printed = DocumentSubjects((row.code, row.name) for st in extraction.statements
+                               for row in st.rows if row.role == "subject" and row.code and row.name)
     extraction.findings += budget_lines_to_subjects(extraction.budget_lines, year, settings,
-                                                    decisions)
+                                                    decisions, printed)
     for project in extraction.projects:
         extraction.findings += project_to_canonical_indicators(project, settings, decisions)
 
@@ -101,9 +105,12 @@ def info_to_organization(info: DocumentInfo, decisions: Decisions | None = None)
 
 def budget_lines_to_subjects(lines: list[BudgetLine], year: int | None,
                              settings: MatchSettings,
-                             decisions: Decisions | None = None) -> list[Finding]:
+                             decisions: Decisions | None = None,
+                             printed: DocumentSubjects | None = None) -> list[Finding]:
     """Resolve each line's subject; one finding per distinct problem text, naming
-    every line it concerns (the same subject recurs per fund/measure/component)."""
+    every line it concerns (the same subject recurs per fund/measure/component).
+    A line without a code takes the code the document's own tables print for the
+    same chain of names (``printed``) before the vocabulary is asked."""
     catalogue = function_catalogue()
     groups: dict[tuple[str | None, str], list[BudgetLine]] = {}
     for line in lines:
@@ -111,6 +118,11 @@ def budget_lines_to_subjects(lines: list[BudgetLine], year: int | None,
     findings: list[Finding] = []
     for (code_raw, raw), group in groups.items():
         found = catalogue.resolve(raw, year, code_raw, settings)
+        own = printed.resolve(raw) if printed is not None and code_raw is None else None
+        if own is not None and (found.code != own or found.method == "fuzzy"):
+            known = own in catalogue.by_code
+            found = SubjectMatch(own, catalogue.name_for_year(own, year) if known else
+                                 split_levels(raw)[-1], "exact", 100.0)
         target = decided(decisions, "subject", raw) if found.method != "code" else None
         if target is not None:
             found = SubjectMatch(target, catalogue.name_for_year(target, year), "review",

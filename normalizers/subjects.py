@@ -399,6 +399,37 @@ class SubjectCatalogue:
         self.learned.add(printed, name, year, document_sha256)
 
 
+class DocumentSubjects:
+    """The code+name pairs one document's own tables print: the first vocabulary for
+    that document's narrative. ``公共安全（类）法院（款）案件审判（项）`` resolves to the
+    code the document's table prints for 案件审判 under 法院 under 公共安全, whether or
+    not the year's vocabulary knows it."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.by_parent: dict[str | None, dict[str, str]] = defaultdict(dict)
+        for code, name in pairs:
+            printed = clean_code(code)
+            key = short_key(name_key(name))
+            if printed is None or not key:
+                continue
+            parent = printed[:-2] if len(printed) > 3 else None
+            self.by_parent[parent].setdefault(key, printed)
+
+    def resolve(self, raw: str) -> str | None:
+        """The printed code of a 类/款/项 chain of names, when every level is printed
+        (the bare 行政运行 is ambiguous: only a chain from its 类 resolves)."""
+        levels = split_levels(raw)
+        if not levels:
+            return None
+        parent: str | None = None
+        for level in levels:
+            code = self.by_parent.get(parent, {}).get(short_key(level))
+            if code is None:
+                return None
+            parent = code
+        return parent
+
+
 # -- loading -------------------------------------------------------------------------
 
 
@@ -430,10 +461,24 @@ def read_successors(path: Path) -> dict[str, tuple[str, int]]:
         return {r["old_code"]: (r["new_code"], int(r["from_year"])) for r in csv.DictReader(fh)}
 
 
+def read_learned(path: Path) -> list[Subject]:
+    """``learned_subjects.csv``: pairs read from documents' tables (``normalizers.learn``)."""
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [Subject(code=r["code"], name=r["name"], level=r["level"], parent=r["parent"] or None,
+                        valid_from=None, valid_to=None, sources=("learned",))
+                for r in csv.DictReader(fh)]
+
+
 @lru_cache(maxsize=1)
 def function_catalogue() -> SubjectCatalogue:
-    """The 支出功能分类 vocabulary, loaded once."""
-    return SubjectCatalogue(read_subjects(DATA / "function_subjects.csv"),
+    """The 支出功能分类 vocabulary, loaded once: the curated codes, then the codes
+    learned from documents' tables that the curated list lacks."""
+    curated = read_subjects(DATA / "function_subjects.csv")
+    known = {s.code for s in curated}
+    learned = [s for s in read_learned(DATA / "learned_subjects.csv") if s.code not in known]
+    return SubjectCatalogue(curated + learned,
                             read_renames(DATA / "subject_renames.csv"),
                             read_successors(DATA / "subject_successors.csv"))
 

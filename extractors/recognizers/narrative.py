@@ -312,11 +312,12 @@ class FactReader:
             self.ctx.findings.append(placeholder_finding(self.view, start, end, key))
             return True
         if pattern_kind == fp.MONEY:
-            if unit is None:
+            if unit is None:  # a number is money only where the text says so (万元, 元)
                 self.ctx.findings.append(Finding(
-                    "unit.assumed", "info",
-                    f"{key}: {num!r} has no unit; read in {self.ctx.money_unit}",
+                    "unit.missing", "info",
+                    f"{key}: {num!r} is written without a unit; not read as an amount",
                     evidence=[self.view.provenance(start, end)]))
+                return True
             value = amount_of(num, unit, self.ctx)
         else:
             value = parse_number(num)
@@ -512,6 +513,12 @@ class LineReader:
         if is_placeholder(num):
             self.ctx.findings.append(placeholder_finding(self.view, m.start("vnum"), end,
                                                          f"budget line {subject}"))
+            return
+        if unit is None:  # a year, a page or a list number, not an amount the text names
+            self.ctx.findings.append(Finding(
+                "unit.missing", "info",
+                f"budget line {subject}: {num!r} is written without a unit; not read as an amount",
+                evidence=[self.view.provenance(m.start("vnum"), end)]))
             return
         line = BudgetLine(subject_raw=subject, fund=self.ctx.fund, measure=measure, component="total",
                           amount=amount_of(num, unit, self.ctx),

@@ -127,6 +127,8 @@ class FactRule:
     # break down carry-overs (普陀区财政局决算 p.11: 年初财政拨款结转和结余 →
     # 一、一般公共预算财政拨款 21.63)
     before_total: bool = False
+    # the component the amount column must have (``Column.component``), when set
+    component: str | None = None
 
 
 def _rules(group: str, *rows: tuple) -> tuple[FactRule, ...]:
@@ -164,18 +166,20 @@ FACT_RULES: tuple[FactRule, ...] = (
             (r"(^|/)经营收入$", ANY, "income.operating"),
             (r"(^|/)其他收入$", ANY, "income.other"),
             (r"^收入总计$", ANY, "income_expenditure_total")),
+    # the expenditure tables' totals by the column's component (合计/总计/金额 is the
+    # total, 基本支出/小计 the basic total: 重庆 2026 表五 prints both)
     *_rules("expenditure",
-            (TOTAL_ROW, r"(^|/)(本年支出)?合计$|^金额$", "expenditure_total"),
-            (TOTAL_ROW, r"基本支出$", "expenditure.basic"),
-            (TOTAL_ROW, r"项目支出$", "expenditure.project"),
+            (TOTAL_ROW, ANY, "expenditure_total", False, "total"),
+            (TOTAL_ROW, ANY, "expenditure.basic", False, "basic"),
+            (TOTAL_ROW, ANY, "expenditure.project", False, "project"),
             (TOTAL_ROW, r"经营支出$", "expenditure.operating")),
     *_rules("general_budget",
-            (TOTAL_ROW, r"(^|/)(合计|小计|金额)$", "general_budget_expenditure"),
-            (TOTAL_ROW, r"基本支出$", "basic_total")),
+            (TOTAL_ROW, ANY, "general_budget_expenditure", False, "total"),
+            (TOTAL_ROW, ANY, "basic_total", False, "basic")),
     *_rules("government_fund",
-            (TOTAL_ROW, r"(^|/)(合计|小计|金额)$", "government_fund_expenditure")),
+            (TOTAL_ROW, ANY, "government_fund_expenditure", False, "total")),
     *_rules("state_capital",
-            (TOTAL_ROW, r"(^|/)(合计|小计|金额)$", "state_capital_expenditure")),
+            (TOTAL_ROW, ANY, "state_capital_expenditure", False, "total")),
     *_rules("basic_general",
             (TOTAL_ROW, r"(^|/)(合计|金额|决算数)$", "basic_total"),
             (TOTAL_ROW, r"人员经费$", "basic.personnel"),
@@ -211,7 +215,9 @@ UNIT_HEADER = re.compile(r"^(预算)?单位(编码|代码|名称)$|^(预算)?单
 TEXT_HEADER = re.compile(r"备注|说明|简介|原因|依据|内容|时间|型号|数量|目录|方式|类别|性质")
 # percentages and shares are never money
 PCT_HEADER = re.compile(r"[%％]|百分比|比例|比重|增长率|增减率|幅度|占.{0,6}比|执行率")
-PRIOR_HEADER = re.compile(r"^上年|上年度|上一年度?")
+# 上年 / 上年预算数 name last year's column; 上年结转 and 上年实户资金余额 are this
+# year's income from last year's money
+PRIOR_HEADER = re.compile(r"^(上年|上年度|上一年度?)$|^上(一)?年度?(预算|决算|执行)")
 CHANGE_HEADER = re.compile(r"增减|增加额|减少额|变动|比上年")
 SUBSET_HEADER = re.compile(r"^其中")
 YEAR_HEADER = re.compile(r"(\d{4})年")
@@ -243,9 +249,9 @@ FUND_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^国有资本经营"), "state_capital"),
 )
 # segments that say nothing about the content (the table's own framing)
-NEUTRAL_SEGMENTS = re.compile(r"^(部门预算|本年|当年|本年度|预算数|决算数|金额|支出|收入|财政拨款"
-                              r"|本年支出|本年收入|一般公共预算|政府性基金预算|国有资本经营预算"
-                              r"|(支出)?(功能|经济)分类(科目)?(\(.*\))?|支出用途|项目)$")
+NEUTRAL_SEGMENTS = re.compile(r"^(部门|单位|本年度?|当年|\d{4}年度?|收入|支出|预算|决算|数|金额|财政拨款"
+                              r"|一般公共预算|政府性基金预算|国有资本经营预算)+$"
+                              r"|^(支出)?(功能|经济)分类(科目)?(\(.*\))?$|^支出用途$|^项目$")
 # rows that carry a table's totals, not a subject
 TOTAL_LABEL = re.compile(r"(合计|总计|小计)$|^(合计|总计)")
 # 总表 expenditure halves list 类 as 一、一般公共服务支出; a numbered row is a subject

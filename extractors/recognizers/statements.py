@@ -241,8 +241,7 @@ def is_column_number_row(texts: list[str]) -> bool:
     """``1 | 2 | 3 …`` (or ``栏次 | 1 | 2``) under a header: labels, not data."""
     filled = [t for t in texts if t]
     numbers = [int(t) for t in filled if SMALL_INT.match(t)]
-    labels = [t for t in filled if ROWNUM_HEADER.match(t) or t in ("-", "—")
-              or re.fullmatch(r"[A-Z]", t)]
+    labels = [t for t in filled if ROWNUM_HEADER.match(t) or re.fullmatch(r"[-—*◆]+|[A-Z]", t)]
     return (len(numbers) >= 2 and len(numbers) + len(labels) == len(filled)
             and all(b > a for a, b in zip(numbers, numbers[1:])))
 
@@ -420,7 +419,7 @@ def row_code(table: Table, row: int, panel: Panel, last_parts: list[str | None],
     for col in whole:
         cell = table.cell_at(row, col.index)
         if cell is not None and not is_one_of(cell, label_cells) and CODE_TEXT.match(clean(cell.text)):
-            return clean(cell.text), table.provenance(cell)
+            return whole_code(clean(cell.text), last_parts), table.provenance(cell)
     parts = sorted((c for c in codes if c.part is not None), key=lambda c: c.part or 0)
     if not parts:
         return None, None
@@ -443,6 +442,17 @@ def row_code(table: Table, row: int, panel: Panel, last_parts: list[str | None],
     code = str(filled[0]) + "".join(str(p).zfill(2) for p in filled[1:])
     deepest_cell = cells[deepest]
     return code, table.provenance(deepest_cell) if deepest_cell is not None else None
+
+
+def whole_code(text: str, last_parts: list[str | None]) -> str:
+    """A code as printed in one column, made whole: some tables print the 款 by its own
+    two digits under its 类 (西安 2019 部门综合预算 表5: ``208`` / ``05`` / ``2080505``)."""
+    if len(text) == 2 and last_parts[0] is not None:
+        last_parts[1:] = [text, None]
+        return last_parts[0] + text
+    if len(text) in (3, 5, 7):
+        last_parts[:] = [text[:3], text[3:5] or None, text[5:7] or None]
+    return text
 
 
 def read_amount(table: Table, cell: Cell, unit: str, st: StatementTable,
@@ -471,7 +481,10 @@ def row_role(record: StatementRow, panel: Panel, code_columns: bool) -> str:
     if record.code is not None:
         if FUNCTION_CODE.match(record.code):
             return "subject"
-        return "economic" if ECONOMIC_CODE.match(record.code) else "label"
+        if ECONOMIC_CODE.match(record.code):
+            return "economic"
+        # a budget unit's code (121001) heading the subjects of that unit
+        return "unit" if len(record.code) == 6 else "label"
     if panel.of_role("unit"):
         return "unit"
     name = record.name or ""
@@ -559,7 +572,7 @@ def table_layout(table: Table, settings: StatementSettings) -> Layout:
 # Tables that list items rather than subjects, whatever codes their rows carry:
 # 绩效目标表 (indicators), 政府采购 (purchases filed under a subject code),
 # 项目 lists (projects), 上年结转 (carry-overs by project).
-NOT_STATEMENT_TITLE = re.compile(r"绩效|采购|项目(明细|情况|支出明细|库)|结转|结余")
+NOT_STATEMENT_TITLE = re.compile(r"绩效|采购|项目(明细|情况|支出明细|库)|结转(资金|结余)?(支出)?(情况)?(预算)?表")
 NOT_STATEMENT_HEADER = re.compile(r"绩效|[一二三]级指标|指标值")
 
 
@@ -584,7 +597,7 @@ def content_role(hints: TitleHints, panels: list[Panel], rows: list[StatementRow
     functions = len(coded)
     economics = sum(1 for r in rows if r.role == "economic")
     valued = sum(1 for r in rows if r.amounts and not r.is_total)
-    if len(set(coded)) < len(coded):
+    if len(set(coded)) < len(coded) and not by_unit(rows):
         return None  # a code on several rows keys items filed under subjects, not subjects
     if functions and functions >= economics and (functions >= 2 or functions * 2 >= valued):
         return "function"
@@ -594,6 +607,12 @@ def content_role(hints: TitleHints, panels: list[Panel], rows: list[StatementRow
         return hints.kind.role
     named = sum(1 for r in rows if r.role == "subject" and LEVEL_SUFFIX.search(r.name or ""))
     return "function" if named else None
+
+
+def by_unit(rows: list[StatementRow]) -> bool:
+    """Subjects listed under each of several budget units (a unit's code row, then its
+    subjects): the department's own lines are not printed."""
+    return sum(1 for r in rows if r.role == "unit" and r.code) >= 2
 
 
 def is_summary_subject(row: StatementRow) -> bool:
@@ -745,7 +764,16 @@ def finish(cand: Candidate, info: DocumentInfo) -> tuple[StatementTable | None, 
             amount_semantics(col, kind, kind.fund, info.fiscal_year)
     # a row read before the kind was known may be a subject only in a function table
     choose_reading(st)
-    return st, cand.notes + unparsed(st, hints)  # a table that is no statement notes nothing
+    notes = cand.notes + unparsed(st, hints)
+    if role == "function" and by_unit(st.rows):
+        for row in st.rows:
+            if row.role == "subject":
+                row.role = "label"
+        notes.append(Finding("statement.by_unit", "info",
+                             f"{kind.name}: subjects are listed per budget unit; the department's "
+                             f"own lines are not printed, so none are taken from this table",
+                             evidence=[st.title_provenance], page_hints=st.pages))
+    return st, notes  # a table that is no statement notes nothing
 
 
 def unparsed(st: StatementTable, hints: TitleHints) -> list[Finding]:
@@ -883,6 +911,8 @@ def table_facts(st: StatementTable) -> list[Fact]:
                 continue
             rule = next((r for r in rules if r.row.search(row.label)
                          and r.column.search(col.content_path)
+                         and (r.component is None or (r.component == col.component
+                                                      and col.fund == st.kind.fund))
                          and not (r.before_total and row.after_total)), None)
             if rule is not None:
                 facts.append(Fact(rule.key, amount.value, "yuan", amount.provenance,
