@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Union
 
 from disclosures.model.layout import Provenance
+from disclosures.model.rules import rule_info
 from disclosures.model.statements import ListedStatement, StatementTable
 
 
@@ -132,13 +133,25 @@ class Finding:
     (a placeholder is never a record: it has no value).
     """
 
-    rule: str
+    rule: str  # an id of ``model.rules.RULES``
     severity: str  # error | warning | info
     message: str
     records: list[Record] = field(default_factory=list)
     evidence: list[Provenance] = field(default_factory=list)
     # pages concerned when no value can be pointed at (a page without a text layer)
     page_hints: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        info = rule_info(self.rule)
+        if self.severity not in info.severities:
+            raise ValueError(f"finding rule {self.rule!r} is registered at "
+                             f"{'/'.join(info.severities)}, not {self.severity!r}")
+
+    @property
+    def kind(self) -> str:
+        """``document``: the document's own contradiction; ``extraction``: what the
+        pipeline could not read reliably (``model.rules``)."""
+        return rule_info(self.rule).kind
 
     @property
     def pages(self) -> list[int]:
