@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import product
-from typing import Iterable, Sequence
 
 from disclosures.model.layout import Document, Paragraph, Provenance
 from disclosures.model.records import BudgetLine, Fact

@@ -320,7 +320,7 @@ def check_facts_vs_tables(facts: FactIndex, settings: NarrativeSettings) -> list
                     for f in stated]
         if any(None in v for v in verdicts):
             continue
-        for fact, rules in zip(stated, verdicts):
+        for fact, rules in zip(stated, verdicts, strict=True):
             rule = NARRATIVE_VS_TABLE_MINOR if NARRATIVE_VS_TABLE_MINOR in rules else NARRATIVE_VS_TABLE
             table = tabled[0]
             findings.append(rule.finding(

@@ -17,8 +17,9 @@ Both tables are created by the migration ``0003_review``.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from disclosures.db.engine import write_transaction
 from disclosures.db.models import Base
@@ -83,7 +84,7 @@ def record_decision(engine: Engine, kind: str, raw: str, target: str, decided_by
     from disclosures.normalizers.review import check_target, decision_key
 
     row = ReviewDecision(kind=kind, raw=decision_key(kind, raw), target=check_target(kind, target),
-                         decided_by=decided_by, decided_at=decided_at or datetime.now(timezone.utc),
+                         decided_by=decided_by, decided_at=decided_at or datetime.now(UTC),
                          note=note or None)
     with write_transaction(engine) as conn:
         row.id = conn.execute(insert(ReviewDecision.__table__).returning(ReviewDecision.id), {

@@ -14,10 +14,11 @@ validated against the ``disclosures/1`` schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
 
 import jsonschema
 from disclosures.db import models as m
@@ -301,7 +302,7 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
                   source_url=doc.source_url, organization=info.organization, region=info.region,
                   fiscal_year=info.fiscal_year, kind=info.kind, pages=doc.pages,
                   org_id=info.org_id, region_level=info.region_level,
-                  first_seen=datetime.now(timezone.utc))
+                  first_seen=datetime.now(UTC))
     stmt = UPSERT_INSERT[conn.dialect.name](table).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.sha256],
@@ -332,7 +333,7 @@ def delete_document_rows(conn: Connection, document_id: int) -> None:
 
 def finish_run(conn: Connection, document_id: int, run_id: int) -> None:
     conn.execute(update(m.ExtractionRun).where(m.ExtractionRun.id == run_id)
-                 .values(finished_at=datetime.now(timezone.utc)))
+                 .values(finished_at=datetime.now(UTC)))
     conn.execute(update(m.Document).where(m.Document.id == document_id)
                  .values(current_run_id=run_id))
 
@@ -362,7 +363,7 @@ class RowWriter:
         self.write_records(m.Fact, extraction.facts, fact_row)
         self.write_records(m.BudgetLine, extraction.budget_lines, line_row)
         project_ids = self.write_records(m.Project, extraction.projects, project_row)
-        for project, project_id in zip(extraction.projects, project_ids):
+        for project, project_id in zip(extraction.projects, project_ids, strict=True):
             self.write_records(m.ProjectFunding, project.funding, funding_row, project_id=project_id)
             self.write_records(m.Indicator, project.indicators, indicator_row, project_id=project_id)
         self.write_findings(extraction.findings)
@@ -379,7 +380,7 @@ class RowWriter:
         rows = [{**to_row(r), **extra, "document_id": self.document_id, "run_id": self.run_id,
                  "ordinal": i} for i, r in enumerate(records)]
         ids = self.insert(model.__table__, rows)
-        for record, row_id in zip(records, ids):
+        for record, row_id in zip(records, ids, strict=True):
             self.stored[id(record)] = (model.__tablename__, row_id)
             self.add_provenance(model.__tablename__, row_id, field_provenance(record).items())
         return ids
@@ -390,7 +391,7 @@ class RowWriter:
                 for i, f in enumerate(findings)]
         ids = self.insert(m.Finding.__table__, rows)
         refs = []
-        for finding, finding_id in zip(findings, ids):
+        for finding, finding_id in zip(findings, ids, strict=True):
             for k, record in enumerate(finding.records):
                 table, record_id = self.stored[id(record)]
                 refs.append({"finding_id": finding_id, "document_id": self.document_id,

@@ -66,8 +66,8 @@ def views_markdown() -> str:
 
 def cli_markdown() -> str:
     import typer
-    from disclosures.cli.app import app
     from disclosures.cli import research as research_cli
+    from disclosures.cli.app import app
 
     command = typer.main.get_command(app)
     names = set(command.commands)

@@ -46,10 +46,11 @@ import shutil
 import tempfile
 import tomllib
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -566,7 +567,7 @@ class Known:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def load_known(engine, url: str) -> Known:

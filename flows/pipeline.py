@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from disclosures.extractors.readers import read_document, sniff_format
 from disclosures.extractors.readers.bundle import BundleLimits, unpacked_bundle
@@ -167,7 +168,7 @@ def process_file(path: Path, db_url: str | None = None, source_url: str | None =
     (``isolation``: an ``IsolationSettings``; None reads them from the environment)."""
     from disclosures.flows.isolation import DocumentLimits, run_stage
 
-    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    started, t0 = datetime.now(UTC), time.perf_counter()
     limits = DocumentLimits.start(isolation)
     decisions = load_decisions(db_url)  # read in the parent: the child only computes
     doc, extraction = run_stage(limits, "extract", Path(path).name, extract, Path(path).resolve(),

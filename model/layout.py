@@ -16,8 +16,9 @@ Locators are part of the export contract (``spec/EXPORT.md``):
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence, Union
+from typing import TypeAlias
 
 BBox = tuple[float, float, float, float]
 
@@ -199,7 +200,7 @@ class Table:
         return Provenance(self.locator(cell), text, self.extractor, page, bbox, confidence)
 
 
-Block = Union[Paragraph, Table]
+Block: TypeAlias = Paragraph | Table
 
 
 @dataclass

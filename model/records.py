@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
+from typing import TypeAlias
 
 from disclosures.model.layout import Provenance
 
@@ -98,7 +98,7 @@ class Project:
     source: str = "self_evaluation"  # self_evaluation (绩效自评表) | evaluation_report (专项绩效评价报告)
     indicators: list[Indicator] = field(default_factory=list)
     # budget rows of the 预算执行情况 block: 总额, 其中：财政资金, … (yuan)
-    funding: list["FundingRow"] = field(default_factory=list)
+    funding: list[FundingRow] = field(default_factory=list)
     field_provenance: dict[str, Provenance] = field(default_factory=dict)
 
 
@@ -112,7 +112,7 @@ class FundingRow:
     field_provenance: dict[str, Provenance] = field(default_factory=dict)
 
 
-Record = Union[Fact, BudgetLine, Project, Indicator]
+Record: TypeAlias = Fact | BudgetLine | Project | Indicator
 
 
 @dataclass

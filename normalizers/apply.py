@@ -12,8 +12,8 @@ code, an unknown level name, a 二级指标 filed under a foreign 一级.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from disclosures.model.records import (
     BudgetLine,

@@ -27,10 +27,10 @@ from __future__ import annotations
 import importlib.util
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -116,7 +116,7 @@ def image_to_lines(grey: np.ndarray, settings: OcrSettings) -> list[OcrLine]:
         return []
     words = result.word_results or [()] * len(result.txts)
     lines = [OcrLine(text, float(score), quad.tolist(), char_boxes(text, word))
-             for text, score, quad, word in zip(result.txts, result.scores, result.boxes, words)]
+             for text, score, quad, word in zip(result.txts, result.scores, result.boxes, words, strict=False)]
     lines = [retry_weak_line(grey, line, settings) if line.score < settings.retry_below else line
              for line in lines]
     return [line for line in lines if line.score >= settings.min_score and line.text.strip()]
@@ -260,7 +260,7 @@ def lines_to_glyphs(lines: Sequence[OcrLine], frame: PageFrame, page: int,
     glyphs: list[OcrGlyph] = []
     for line in lines:
         size = snapped_size(boxes[id(line)][3] - boxes[id(line)][1], body, settings)
-        for ch, (x0, top, x1, bottom) in zip(line.text, line_char_boxes(line, frame)):
+        for ch, (x0, top, x1, bottom) in zip(line.text, line_char_boxes(line, frame), strict=False):
             glyphs.append(OcrGlyph(ch, x0, top, x1, bottom, size, page, line.score))
     return glyphs
 

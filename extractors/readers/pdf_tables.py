@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from disclosures.extractors.readers.pdf_text import (
     Glyph,

@@ -571,7 +571,8 @@ def heading_section(text: str, settings: NarrativeSettings) -> str | None:
 
 # A PDF line may glue the next heading to a sentence (seed PDF p.3:
 # ``…完成预算100%。六、一般公共预算财政拨款基本支出决算情况说明``).
-TRAILING_HEADING = re.compile(r"。\s*(?P<h>(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。]{2,40})\s*$")
+TRAILING_HEADING = re.compile(
+    r"。\s*(?P<h>(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。]{2,40})\s*$")
 SENTENCE_CLOSERS = tuple("。；;：:！？!?）)")
 
 

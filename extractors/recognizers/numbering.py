@@ -18,8 +18,8 @@ stand-alone title closes every list: lists under different headings are unrelate
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from disclosures.model.layout import Paragraph, Provenance
 from disclosures.model.records import Finding

@@ -286,7 +286,7 @@ class BlockColumns:
     width: int
 
     @classmethod
-    def from_header(cls, table: Table, row: int, columns: dict[str, int]) -> "BlockColumns":
+    def from_header(cls, table: Table, row: int, columns: dict[str, int]) -> BlockColumns:
         cols = [cell.col for cell in table.row_cells(row)]
         ordinals = {name: cols.index(col) for name, col in columns.items() if col in cols}
         return cls(table, columns, ordinals, len(cols))
@@ -412,7 +412,7 @@ def recognize_performance(doc: Document, info: DocumentInfo,
     extraction = Extraction(info=info)
     for group in blocks_to_form_groups(doc, settings):
         walk = FormWalk(settings, extraction, money_unit=settings.default_money_unit)
-        for table, position in zip(group.tables, group.positions):
+        for table, position in zip(group.tables, group.positions, strict=False):
             kind = "绩效自评表" if form_has_results(group, settings) else "绩效目标表"
             extraction.tables.append(RecognizedTable(kind, table.index, list(table.pages),
                                                      table_title(table, doc, position)))

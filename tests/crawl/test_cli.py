@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import typer
+from disclosures.cli import crawl as crawl_cli
 from disclosures.db.crawl import CrawlRun, CrawlUrl, FetchLog
 from disclosures.db.models import Document
-from disclosures.cli import crawl as crawl_cli
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 

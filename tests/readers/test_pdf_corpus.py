@@ -74,7 +74,8 @@ def test_paragraph_rejoined_across_page_break(jiancha_2018):
 def test_number_pushed_to_next_line_and_mid_page_page_number():
     doc = read(JIANCHA_2017)
     texts = [p.text for p in doc.paragraphs]
-    assert "2017年我部门政府采购预算总金额为2889.8万元。其中拟购买货物334万元；拟购买工程0万元；拟购买服务2555.8万元。" in texts
+    assert ("2017年我部门政府采购预算总金额为2889.8万元。"
+            "其中拟购买货物334万元；拟购买工程0万元；拟购买服务2555.8万元。") in texts
     assert "23" not in texts  # p.24 is half empty: its page number sits mid-page
     par = next(p for p in doc.paragraphs if p.text.startswith("七、单位预留机动经费"))
     assert {c.page for c in par.chars} == {24, 25}
