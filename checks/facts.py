@@ -86,9 +86,11 @@ class ParagraphIndex:
     def text_after(self, prov: Provenance, paragraphs: int = 2) -> tuple[list[Paragraph], int] | None:
         """The paragraphs from where ``prov`` ends, with the offset of its end in the first."""
         spans = paragraph_spans(prov)
-        if not spans or spans[-1][2] is None:
+        if not spans:
             return None
         index, _, end = spans[-1]
+        if end is None:
+            return None
         run = self.following(index, paragraphs)
         return (run, end) if run else None
 

@@ -274,7 +274,10 @@ def survey(
     per_doc = RichTable(title=f"survey of {directory}", expand=False)
     for column in ("file", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
         per_doc.add_column(column, overflow="fold", justify="left" if column == "file" else "right")
-    totals, kinds, failures = Counter(), Counter(), []
+    totals: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    failures: list[tuple[str, str]] = []
+    seconds = 0.0
     for path in track(files, description="processing", console=err):
         name = str(path.relative_to(directory))
         try:
@@ -284,15 +287,16 @@ def survey(
             continue
         sev, c = o.severities, o.counts
         kinds.update(o.tables)
-        totals.update(pages=o.pages or 0, tables=sum(o.tables.values()), lines=c.get("budget_lines", 0),
-                      facts=c.get("facts", 0), projects=c.get("projects", 0), seconds=o.seconds,
-                      documents=1, **{k: v for k, v in sev.items()})
+        totals.update({"pages": o.pages or 0, "tables": sum(o.tables.values()),
+                       "lines": c.get("budget_lines", 0), "facts": c.get("facts", 0),
+                       "projects": c.get("projects", 0), "documents": 1, **sev})
+        seconds += o.seconds
         per_doc.add_row(name, str(o.pages or "-"), str(sum(o.tables.values())), str(c.get("budget_lines", 0)),
                         str(c.get("facts", 0)), str(c.get("projects", 0)),
                         f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}", f"{o.seconds:.1f}")
     per_doc.add_row(f"[b]{totals['documents']} documents", str(totals["pages"]), str(totals["tables"]),
                     str(totals["lines"]), str(totals["facts"]), str(totals["projects"]),
-                    f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{totals['seconds']:.1f}")
+                    f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{seconds:.1f}")
     out.print(per_doc)
     if kinds:
         by_kind = RichTable(title="tables recognized, by kind")

@@ -292,7 +292,7 @@ def export_view(engine, view_name: str, fmt: str, output: Path | None, filters: 
     if fmt == "parquet":
         require("pyarrow", "research")
     view, rows = read_view(engine, view_name, filters)
-    if fmt == "parquet":
+    if fmt == "parquet" and output is not None:
         write_parquet(view, rows, output)
         return len(rows)
     encoding = "utf-8"

@@ -135,4 +135,4 @@ def learned_candidates(conn: Connection, min_documents: int) -> list[tuple[str, 
                         .group_by(LearnedSubjectPair.code, LearnedSubjectPair.name)
                         .having(n_docs >= min_documents)
                         .order_by(n_docs.desc(), LearnedSubjectPair.code))
-    return [tuple(r) for r in rows]
+    return [(code, name, n) for code, name, n in rows]

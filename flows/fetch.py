@@ -212,7 +212,8 @@ class Fetcher:
         try:
             response, _, _ = self.request(robots_url, {}, check_robots=False)
         except FetchError as exc:
-            parser.disallow_all = exc.http_status is None or exc.http_status >= 500
+            # the attribute RobotFileParser.read() sets itself (not in typeshed)
+            parser.disallow_all = exc.http_status is None or exc.http_status >= 500  # type: ignore[attr-defined]
             return parser
         with closing(response):
             body = read_capped(response, self.settings.max_page_bytes, robots_url,

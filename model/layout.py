@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from disclosures.model.vocabulary import FileFormat, Severity
+
 BBox = tuple[float, float, float, float]
 
 
@@ -46,7 +48,7 @@ class Provenance:
     bbox: BBox | None = None
     confidence: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "page": self.page,
             "bbox": [round(v, 2) for v in self.bbox] if self.bbox else None,
@@ -210,7 +212,7 @@ class ReaderNote:
     The pipeline turns these into findings."""
 
     rule: str
-    severity: str
+    severity: Severity
     message: str
     pages: list[int] = field(default_factory=list)
 
@@ -220,7 +222,7 @@ class Document:
     """A file's content in reading order, with what identifies the file."""
 
     blocks: list[Block]
-    format: str
+    format: FileFormat
     file_name: str
     sha256: str
     pages: int | None = None

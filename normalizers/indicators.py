@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from disclosures.model.records import Match
+from disclosures.model.vocabulary import MatchMethod
 from disclosures.normalizers.settings import MatchSettings
 from disclosures.normalizers.subjects import DATA, name_key
 from rapidfuzz import fuzz
@@ -153,7 +154,9 @@ class IndicatorVocabulary:
         keys = indicator_keys(raw)
         if not keys:
             return None, Match("none", 0.0)
-        for method, keys_of in (("exact", self.name_keys), ("alias", self.alias_keys)):
+        lookups: tuple[tuple[MatchMethod, dict[str, set[str]]], ...] = (
+            ("exact", self.name_keys), ("alias", self.alias_keys))
+        for method, keys_of in lookups:
             found = [id_ for id_, known in keys_of.items() if keys & known]
             if len(found) == 1:
                 return found[0], Match(method, 100.0)
