@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from disclosures.extractors.recognizers.narrative import recognize_narrative
 from disclosures.extractors.recognizers.performance import recognize_performance
 from disclosures.extractors.recognizers.statements import recognize_statements
 from disclosures.flows import rawstore
+from disclosures.flows.version import pipeline_version
 from disclosures.model.errors import BadInput, StageError
 from disclosures.model.layout import Document
 from disclosures.model.records import Extraction, Finding
@@ -36,10 +36,8 @@ from disclosures.model.records import Extraction, Finding
 if TYPE_CHECKING:  # flows.isolation imports this module
     from disclosures.flows.isolation import IsolationSettings
 
-try:
-    PIPELINE_VERSION = version("disclosures")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    PIPELINE_VERSION = "0+unknown"
+# the package version and a digest of the code and data that decide the output (flows/version.py)
+PIPELINE_VERSION = pipeline_version()
 
 RECOGNIZERS = (
     recognize_narrative,
