@@ -103,8 +103,7 @@ def extract(
         None, "--isolate/--no-isolate",
         help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)"),
 ) -> None:
-    """Extract one local file (or each file of a .zip bundle) into the database (and optionally
-    print its JSON export)."""
+    """Extract one local file (or each file of a .zip bundle) into the database; optionally print its JSON."""
     from disclosures.flows.isolation import IsolationSettings
 
     if not file.is_file():

@@ -1,6 +1,6 @@
 """``disclosures crawl`` / ``serve`` / ``mock-portal``: thin commands over ``flows.crawl``.
 
-Registered in ``flows/cli.py``::
+Registered in ``cli/app.py``::
 
     from disclosures.cli import crawl as crawl_cli
     app.command()(crawl_cli.crawl)

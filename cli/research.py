@@ -1,6 +1,6 @@
 """Researchers' commands: ``table``, ``fdp``, ``browse`` and ``show``.
 
-The four command functions at the bottom are what ``flows/cli.py`` registers
+The four command functions at the bottom are what ``cli/app.py`` registers
 (``app.command()(table)`` …): they parse, call the library functions above
 them, print, and turn ``ResearchError`` into one ``Error: …`` line with exit
 status 2 (the caller's mistake) or 1 (a missing optional dependency).
@@ -876,7 +876,7 @@ def render_png(chain: Chain, out: Path, settings: PngSettings = PngSettings()) -
     return out
 
 
-# -- the commands flows/cli.py registers ----------------------------------------------------
+# -- the commands cli/app.py registers ------------------------------------------------------
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db")]
 

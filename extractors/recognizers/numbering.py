@@ -1,6 +1,6 @@
 """List markers (``1.`` ``1、`` ``（一）`` ``(2)`` ``一、`` ``①``) parsed for structure only.
 
-Numbering is a hint, never a key (ARCHITECTURE.md): records are keyed by content,
+Numbering is a hint, never a key (docs/architecture.md): records are keyed by content,
 and every numbered paragraph is read whatever its number. What numbering *is*
 good for is noticing that the author lost or repeated an item — the seed's
 一般公共预算财政拨款支出决算具体情况 lists 1…6 then 8…15 — so a gap, a duplicate

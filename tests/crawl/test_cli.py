@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 
 def cli() -> typer.Typer:
-    """The commands as flows/cli.py registers them."""
+    """The commands as cli/app.py registers them."""
     app = typer.Typer()
     app.command()(crawl_cli.crawl)
     app.command()(crawl_cli.serve)
