@@ -74,8 +74,10 @@ def committed() -> dict[str, Path]:
 
 
 def doc(name: str) -> RealDoc:
-    [found] = [d for d in corpus() if d.name == name]
-    return found
+    found = [d for d in corpus() if d.name == name]
+    if len(found) != 1:
+        raise LookupError(f"{name}: listed {len(found)} times in {CORPUS_MANIFEST.relative_to(REPO)}")
+    return found[0]
 
 
 def docs(*families: str) -> list[RealDoc]:
