@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from disclosures.model.vocabulary import Component, Fund, Measure
+
 
 @dataclass(frozen=True)
 class StatementKind:
@@ -36,15 +38,15 @@ class StatementKind:
     pattern: re.Pattern[str]  # searched in the normalized title
     basis: str  # final (决算) | budget (预算): the default measure of its amounts
     role: str  # summary | income | function | economic | three_public
-    fund: str | None
+    fund: Fund | None
     group: str  # which fact rules apply (FACT_RULES)
 
     @property
-    def measure(self) -> str:
+    def measure(self) -> Measure:
         return "actual" if self.basis == "final" else "budget"
 
 
-def _kind(name: str, pattern: str, basis: str, role: str, fund: str | None,
+def _kind(name: str, pattern: str, basis: str, role: str, fund: Fund | None,
           group: str) -> StatementKind:
     return StatementKind(name, re.compile(pattern), basis, role, fund, group)
 
@@ -190,21 +192,21 @@ FACT_RULES: tuple[FactRule, ...] = (
 CODE_HEADER = re.compile(r"编码|代码")
 CODE_PARTS = ("类", "款", "项")
 NAME_HEADER = re.compile(r"名称|^项目$")
-MEASURE_SEGMENTS: dict[str, str] = {
+MEASURE_SEGMENTS: dict[str, Measure] = {
     "决算数": "actual", "决算": "actual", "预算数": "budget", "年初预算数": "budget",
     "年初预算": "budget", "调整预算数": "adjusted_budget", "调整后预算数": "adjusted_budget",
     "调整预算": "adjusted_budget",
 }
 # component by the last header segment that names one; a fund word names the
 # column's fund in 财政拨款 总表s (合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算)
-COMPONENT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+COMPONENT_WORDS: tuple[tuple[re.Pattern[str], Component], ...] = (
     (re.compile(r"人员经费"), "personnel"),
     (re.compile(r"公用经费"), "public"),
     (re.compile(r"基本支出"), "basic"),
     (re.compile(r"项目支出"), "project"),
     (re.compile(r"^(本年支出)?(合计|小计)$|^金额$|^决算数$|^预算数$"), "total"),
 )
-FUND_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+FUND_WORDS: tuple[tuple[re.Pattern[str], Fund], ...] = (
     (re.compile(r"^一般公共预算"), "general_budget"),
     (re.compile(r"^政府性基金"), "government_fund"),
     (re.compile(r"^国有资本经营"), "state_capital"),

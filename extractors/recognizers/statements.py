@@ -59,6 +59,7 @@ from disclosures.model.records import (
     Finding,
     RecognizedTable,
 )
+from disclosures.model.vocabulary import Component, Fund, Measure
 
 CODE_TEXT = re.compile(r"^\d{1,7}$")
 CODE_PREFIXED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\S.*)$")
@@ -82,9 +83,9 @@ class Column:
     path: tuple[str, ...]  # header segments, whitespace-free, top to bottom
     role: str  # code | name | amount
     part: int | None = None  # 0/1/2 for a 类/款/项 code part, None for a whole code
-    measure: str | None = None
-    component: str | None = None
-    fund: str | None = None
+    measure: Measure | None = None
+    component: Component | None = None
+    fund: Fund | None = None
 
     @property
     def header(self) -> str:
@@ -349,7 +350,7 @@ def row_code(table: Table, row: int, panel: Panel, last_parts: list[str | None],
         cell = table.cell_at(row, col.index)
         if cell is not None and not is_one_of(cell, label_cells) and CODE_TEXT.match(clean(cell.text)):
             return clean(cell.text), table.provenance(cell)
-    parts = sorted((c for c in codes if c.part is not None), key=lambda c: c.part)
+    parts = sorted((c for c in codes if c.part is not None), key=lambda c: c.part or 0)
     if not parts:
         return None, None
     texts: list[str | None] = []
@@ -365,11 +366,13 @@ def row_code(table: Table, row: int, panel: Panel, last_parts: list[str | None],
         return None, None
     filled = [texts[i] or (last_parts[i] if i < len(last_parts) else None)
               for i in range(deepest + 1)]
-    if any(p is None for p in filled):
+    known = [p for p in filled if p is not None]
+    deepest_cell = cells[deepest]
+    if len(known) < len(filled) or deepest_cell is None:
         return None, None
-    last_parts[:] = filled + [None] * (len(CODE_PARTS) - len(filled))
-    code = filled[0] + "".join(p.zfill(2) for p in filled[1:])
-    return code, table.provenance(cells[deepest])
+    last_parts[:] = [*known, *[None] * (len(CODE_PARTS) - len(known))]
+    code = known[0] + "".join(p.zfill(2) for p in known[1:])
+    return code, table.provenance(deepest_cell)
 
 
 def read_amount(table: Table, cell: Cell, unit: str, st: StatementTable) -> Decimal | None:
@@ -385,8 +388,9 @@ def read_amount(table: Table, cell: Cell, unit: str, st: StatementTable) -> Deci
         return None
     if value is None:
         return None
-    decimals = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
-    st.decimals = max(st.decimals, int(decimals))
+    exponent = value.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    st.decimals = max(st.decimals, decimals)
     return to_yuan(value, unit)
 
 
@@ -401,7 +405,7 @@ def panel_row(table: Table, row: int, panel_index: int, panel: Panel, st: Statem
     code, code_prov = row_code(table, row, panel, last_parts, names)
     name_cell = names[-1] if names else None
     name = clean(name_cell.text) if name_cell else None
-    if code is None and name:
+    if code is None and name and name_cell is not None:
         m = CODE_PREFIXED_NAME.match(name_cell.text.strip())
         if m:  # ``2013901 行政运行`` in one cell
             start = name_cell.text.index(m.group(1))
@@ -492,9 +496,12 @@ def parse_statement_tables(doc: Document,
             kind, para, title = found
             prov = para.provenance()
         else:
+            assert title_row is not None  # found is None: the title row named the kind
             title = clean(title_row.strip().splitlines()[0])
-            kind = statement_kind(title)
-            prov = block.provenance(block.cell_at(0, 0))
+            row_kind, corner = statement_kind(title), block.cell_at(0, 0)
+            if row_kind is None or corner is None:
+                continue
+            kind, prov = row_kind, block.provenance(corner)
         unit = caption_unit(near, title_row)
         out.append(parse_table(block, kind, title, prov, unit, title_row is not None, settings))
     return out
@@ -502,7 +509,8 @@ def parse_statement_tables(doc: Document,
 
 def budget_line(st: StatementTable, row: StatementRow, amount: Amount) -> BudgetLine | None:
     col = amount.column
-    if col.fund is None or col.component is None or row.is_total:
+    subject = row.name or row.code
+    if col.fund is None or col.component is None or col.measure is None or row.is_total or subject is None:
         return None
     if st.kind.role == "summary":
         panel_header = st.panels[row.panel].header
@@ -515,7 +523,7 @@ def budget_line(st: StatementTable, row: StatementRow, amount: Amount) -> Budget
         fp["code"] = row.code_provenance
     if row.name_cell is not None:
         fp["subject"] = st.table.provenance(row.name_cell)
-    return BudgetLine(subject_raw=row.name or row.code, fund=col.fund, measure=col.measure,
+    return BudgetLine(subject_raw=subject, fund=col.fund, measure=col.measure,
                       component=col.component, amount=amount.value, provenance=fp["amount"],
                       code_raw=row.code, field_provenance=fp)
 
@@ -567,8 +575,7 @@ def check_children(st: StatementTable) -> list[Finding]:
         totals = [r for r in rows if r.is_total and r.label in ("合计", "总计")]
         for col in panel.of_role("amount"):
             for parent in coded:
-                children = [r for r in coded if len(r.code) == len(parent.code) + 2
-                            and r.code.startswith(parent.code)]
+                children = [r for r in coded if is_child_code(r.code, parent.code)]
                 if children:
                     findings += _compare(st, parent, children, col.index,
                                          f"{parent.code} {parent.name or ''}".strip())
@@ -577,6 +584,12 @@ def check_children(st: StatementTable) -> list[Finding]:
                 if tops:
                     findings += _compare(st, total, tops, col.index, total.label)
     return findings
+
+
+def is_child_code(code: str | None, parent: str | None) -> bool:
+    """``code`` is one level below ``parent`` (a 款 of its 类, a 项 of its 款)."""
+    return (code is not None and parent is not None and len(code) == len(parent) + 2
+            and code.startswith(parent))
 
 
 def _compare(st: StatementTable, parent: StatementRow, children: list[StatementRow],
