@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DIRS = [REPO.parent / "shared" / "corpus"]
+DEFAULT_DIRS = [Path(os.environ.get("DISCLOSURES_CORPUS") or REPO.parent / "shared" / "corpus")]
 # Six image-only pages of the seed 决算, printed and scanned (see fixtures/README.md).
 SCANNED = REPO / "fixtures" / "scanned" / "luzhou-zfw-2024-final-accounts-scanned.pdf"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import product
-from typing import Iterable, Sequence
 
 from disclosures.model.layout import Document, Paragraph, Provenance
 from disclosures.model.records import BudgetLine, Fact
@@ -86,9 +86,11 @@ class ParagraphIndex:
     def text_after(self, prov: Provenance, paragraphs: int = 2) -> tuple[list[Paragraph], int] | None:
         """The paragraphs from where ``prov`` ends, with the offset of its end in the first."""
         spans = paragraph_spans(prov)
-        if not spans or spans[-1][2] is None:
+        if not spans:
             return None
         index, _, end = spans[-1]
+        if end is None:
+            return None
         run = self.following(index, paragraphs)
         return (run, end) if run else None
 

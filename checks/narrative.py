@@ -149,7 +149,7 @@ def fact_share_claims(facts: FactIndex) -> list[ShareClaim]:
         wholes = facts.all(parent) if parent else []
         for share in shares:
             parts = facts.near(base, share)
-            if not parts or not wholes:
+            if not parts or not wholes or parent is None:
                 continue
             claims.append(ShareClaim(base, [(p.value, p.provenance) for p in parts],
                                      share.value, share.provenance,
@@ -193,8 +193,8 @@ def line_share_claims(lines: list[BudgetLine], facts: FactIndex, paragraphs: Par
 
 def common_total(claims: list[ShareClaim]) -> Decimal | None:
     """The one total every share of a list is exact for, when there is one."""
-    ranges = [c.implied_total() for c in claims]
-    if len(claims) < 2 or any(r is None for r in ranges):
+    ranges = [r for r in (c.implied_total() for c in claims) if r is not None]
+    if len(claims) < 2 or len(ranges) < len(claims):
         return None
     low = max(v - s for v, s in ranges)
     high = min(v + s for v, s in ranges)
@@ -320,7 +320,7 @@ def check_facts_vs_tables(facts: FactIndex, settings: NarrativeSettings) -> list
                     for f in stated]
         if any(None in v for v in verdicts):
             continue
-        for fact, rules in zip(stated, verdicts):
+        for fact, rules in zip(stated, verdicts, strict=True):
             rule = NARRATIVE_VS_TABLE_MINOR if NARRATIVE_VS_TABLE_MINOR in rules else NARRATIVE_VS_TABLE
             table = tabled[0]
             findings.append(rule.finding(
@@ -370,15 +370,21 @@ def check_lines_vs_tables(lines: list[BudgetLine], settings: NarrativeSettings) 
     return findings
 
 
+def is_item_of(code: str | None, class_code: str) -> bool:
+    """A 项 code (7 digits) under the 类 ``class_code``."""
+    return code is not None and len(code) == 7 and code.startswith(class_code)
+
+
 def check_text_sums(lines: list[BudgetLine]) -> list[Finding]:
     """The 项 the text lists under a 类 add up to the 类 the text states (the seed's
     一般公共服务 1834.59 vs its five 项 1834.58: within 6 × 50 yuan, not a finding)."""
     text = [line for line in lines if is_text_line(line) and line.subject_code]
     findings: list[Finding] = []
     for parent in text:
-        if len(parent.subject_code) != 3:
+        parent_code = parent.subject_code or ""
+        if len(parent_code) != 3:
             continue
-        items = [c for c in text if len(c.subject_code) == 7 and c.subject_code.startswith(parent.subject_code)
+        items = [c for c in text if is_item_of(c.subject_code, parent_code)
                  and (c.fund, c.measure, c.component) == (parent.fund, parent.measure, parent.component)]
         if not items:
             continue
@@ -432,7 +438,7 @@ def check_comparison_words(lines: list[BudgetLine], paragraphs: ParagraphIndex,
             continue
         budget = budgets.get((line.subject_raw, line.fund, paragraph_of(line.provenance)))
         found = comparison_word(line, paragraphs, settings) if budget is not None else None
-        if found is None:
+        if found is None or budget is None:
             continue
         word, prov = found
         slack = amount_slack(line.amount, line.provenance) + amount_slack(budget.amount, budget.provenance)
@@ -456,7 +462,7 @@ EMPTY_TABLE_FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def table_is_empty(table: RecognizedTable, extraction: Extraction) -> bool:
     prefix = f"table {table.table_index} /"
-    records = [*extraction.facts, *extraction.budget_lines]
+    records: list[Fact | BudgetLine] = [*extraction.facts, *extraction.budget_lines]
     return not any(r.provenance.locator.startswith(prefix) for r in records)
 
 
@@ -473,11 +479,11 @@ def nonzero_amounts(facts: list[Fact], paragraphs: ParagraphIndex) -> list[Prove
     out: dict[str, Provenance] = {}
     for fact in facts:
         spans = paragraph_spans(fact.provenance)
-        if not spans or spans[0][1] is None:
+        if not spans:
             continue
         index, start, _ = spans[0]
         paragraph = paragraphs.by_index.get(index)
-        if paragraph is None:
+        if paragraph is None or start is None:
             continue
         a, b = sentence_bounds(paragraph.text, start)
         for m in MONEY_IN_TEXT.finditer(paragraph.text, a, b):

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from disclosures.model.records import Finding
+from disclosures.model.vocabulary import Severity
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    severity: str
+    severity: Severity
     template: str
 
     def finding(self, records=(), evidence=(), **values) -> Finding:

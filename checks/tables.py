@@ -60,7 +60,7 @@ def check_compositions(facts: FactIndex) -> list[Finding]:
                     fits = True
                     break
             if not fits:
-                stated, parts = groups[0][0], [g[0] for g in groups[1:]]
+                stated, parts = groups[0][0], tuple(g[0] for g in groups[1:])
                 findings.append(PARTS_SUM.finding(
                     [stated, *parts], what=comp.what, total_key=comp.total, total=stated.value,
                     parts=" + ".join(comp.parts), computed=total(p.value for p in parts),

@@ -14,7 +14,6 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Optional
 
 import typer
 from disclosures.model.errors import BadInput
@@ -91,14 +90,20 @@ def guarded(action):
 @app.command()
 def extract(
     file: Path = typer.Argument(..., help="A PDF or DOCX disclosure, or a .zip bundle of them"),
-    db: Optional[str] = DbOption,
-    json_out: Optional[str] = JsonOption,
-    prefect: bool = typer.Option(False, "--prefect", help="Run as a tracked Prefect flow run (starts or uses a Prefect API)"),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds per document (default $DISCLOSURES_TIME_LIMIT or 120)"),
-    memory_limit: Optional[int] = typer.Option(None, "--memory-limit", help="MB of memory per document (default $DISCLOSURES_MEMORY_LIMIT_MB or 2048)"),
-    isolate: Optional[bool] = typer.Option(None, "--isolate/--no-isolate", help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)"),
+    db: str | None = DbOption,
+    json_out: str | None = JsonOption,
+    prefect: bool = typer.Option(
+        False, "--prefect", help="Run as a tracked Prefect flow run (starts or uses a Prefect API)"),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", help="Seconds per document (default $DISCLOSURES_TIME_LIMIT or 120)"),
+    memory_limit: int | None = typer.Option(
+        None, "--memory-limit",
+        help="MB of memory per document (default $DISCLOSURES_MEMORY_LIMIT_MB or 2048)"),
+    isolate: bool | None = typer.Option(
+        None, "--isolate/--no-isolate",
+        help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)"),
 ) -> None:
-    """Extract one local file (or each file of a .zip bundle) into the database (and optionally print its JSON export)."""
+    """Extract one local file (or each file of a .zip bundle) into the database; optionally print its JSON."""
     from disclosures.flows.isolation import IsolationSettings
 
     if not file.is_file():
@@ -148,7 +153,7 @@ def extract_bundle(file: Path, db: str | None, json_out: str | None, process) ->
 @app.command()
 def export(
     doc: str = typer.Argument(..., help="Document id or sha256 (a unique prefix of at least 8 hex digits)"),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     json_out: str = typer.Option("-", "--json", help="Output file, '-' for stdout"),
 ) -> None:
     """Print a stored document as the disclosures/1 JSON contract."""
@@ -162,8 +167,9 @@ def export(
 @app.command()
 def reprocess(
     doc: str = typer.Argument(..., help="Document id or sha256 of a stored document"),
-    db: Optional[str] = DbOption,
-    raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
+    db: str | None = DbOption,
+    raw_dir: str | None = typer.Option(
+        None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
 ) -> None:
     """Re-extract a stored document from its kept original bytes, replacing its rows atomically."""
     from disclosures.db.engine import get_engine
@@ -185,7 +191,7 @@ def reprocess(
 @app.command()
 def query(
     sql: str = typer.Argument(..., help="One read-only SELECT (or WITH … SELECT) statement"),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table"),
 ) -> None:
     """Run a read-only SQL query against the database."""
@@ -209,8 +215,9 @@ def query(
 @app.command()
 def check(
     file_or_doc: str = typer.Argument(..., help="A PDF/DOCX file, or a stored document's id or sha256"),
-    db: Optional[str] = DbOption,
-    evidence: Optional[Path] = typer.Option(None, "--evidence", help="Write a PNG per finding on a PDF page, values boxed"),
+    db: str | None = DbOption,
+    evidence: Path | None = typer.Option(
+        None, "--evidence", help="Write a PNG per finding on a PDF page, values boxed"),
 ) -> None:
     """Reconcile one document (勾稽) and print its findings grouped by severity."""
     from disclosures.cli.check import check as run_check
@@ -220,10 +227,10 @@ def check(
 
 @app.command()
 def review(
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     limit: int = typer.Option(50, help="Show at most this many open names"),
-    export: Optional[Path] = typer.Option(None, "--export", help="Write decisions and open names to a CSV file"),
-    import_: Optional[Path] = typer.Option(None, "--import", help="Record the decisions of a CSV file"),
+    export: Path | None = typer.Option(None, "--export", help="Write decisions and open names to a CSV file"),
+    import_: Path | None = typer.Option(None, "--import", help="Record the decisions of a CSV file"),
 ) -> None:
     """List low-confidence and unmatched names, most frequent first (or share decisions as CSV)."""
     from disclosures.cli.review import review as run_review
@@ -236,9 +243,9 @@ def map_name(
     kind: str = typer.Argument(..., help="subject | economic | indicator | level1 | level2 | organization"),
     raw: str = typer.Argument(..., help="The name as written in documents"),
     target: str = typer.Argument(..., help="Code or canonical id/name it means"),
-    db: Optional[str] = DbOption,
-    by: Optional[str] = typer.Option(None, "--by", help="Who decides (default: login name)"),
-    note: Optional[str] = typer.Option(None, "--note"),
+    db: str | None = DbOption,
+    by: str | None = typer.Option(None, "--by", help="Who decides (default: login name)"),
+    note: str | None = typer.Option(None, "--note"),
 ) -> None:
     """Record a person's decision for a raw name; it overrides the matcher on the next reprocess."""
     from disclosures.cli.review import map_name as run_map
@@ -253,7 +260,7 @@ SURVEY_SUFFIXES = (".pdf", ".docx")
 @app.command()
 def survey(
     directory: Path = typer.Argument(..., help="A folder of disclosures (searched recursively)"),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Process every PDF/DOCX under a folder and print what each yielded, with totals."""
     from disclosures.flows.pipeline import process_file
@@ -266,7 +273,10 @@ def survey(
     per_doc = RichTable(title=f"survey of {directory}", expand=False)
     for column in ("file", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
         per_doc.add_column(column, overflow="fold", justify="left" if column == "file" else "right")
-    totals, kinds, failures = Counter(), Counter(), []
+    totals: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    failures: list[tuple[str, str]] = []
+    seconds = 0.0
     for path in track(files, description="processing", console=err):
         name = str(path.relative_to(directory))
         try:
@@ -276,15 +286,16 @@ def survey(
             continue
         sev, c = o.severities, o.counts
         kinds.update(o.tables)
-        totals.update(pages=o.pages or 0, tables=sum(o.tables.values()), lines=c.get("budget_lines", 0),
-                      facts=c.get("facts", 0), projects=c.get("projects", 0), seconds=o.seconds,
-                      documents=1, **{k: v for k, v in sev.items()})
+        totals.update({"pages": o.pages or 0, "tables": sum(o.tables.values()),
+                       "lines": c.get("budget_lines", 0), "facts": c.get("facts", 0),
+                       "projects": c.get("projects", 0), "documents": 1, **sev})
+        seconds += o.seconds
         per_doc.add_row(name, str(o.pages or "-"), str(sum(o.tables.values())), str(c.get("budget_lines", 0)),
                         str(c.get("facts", 0)), str(c.get("projects", 0)),
                         f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}", f"{o.seconds:.1f}")
     per_doc.add_row(f"[b]{totals['documents']} documents", str(totals["pages"]), str(totals["tables"]),
                     str(totals["lines"]), str(totals["facts"]), str(totals["projects"]),
-                    f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{totals['seconds']:.1f}")
+                    f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{seconds:.1f}")
     out.print(per_doc)
     if kinds:
         by_kind = RichTable(title="tables recognized, by kind")

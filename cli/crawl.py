@@ -1,6 +1,6 @@
 """``disclosures crawl`` / ``serve`` / ``mock-portal``: thin commands over ``flows.crawl``.
 
-Registered in ``flows/cli.py``::
+Registered in ``cli/app.py``::
 
     from disclosures.cli import crawl as crawl_cli
     app.command()(crawl_cli.crawl)
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -32,12 +31,20 @@ def fail(message: str, code: int) -> None:
 
 def crawl(
     portal: str = typer.Argument(..., help="A portal name in flows/portals, a TOML config, or a start URL"),
-    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db"),
-    raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
-    delay: Optional[float] = typer.Option(None, "--delay", help="Seconds between requests to one host (overrides the config)"),
-    max_pages: Optional[int] = typer.Option(None, "--max-pages", help="List and article pages to read at most"),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Process new files on a local Dask cluster of N worker processes (needs PostgreSQL and prefect-dask)"),
-    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Process new files on the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786 (see docs/scale-out.md)"),
+    db: str | None = typer.Option(
+        None, "--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db"),
+    raw_dir: str | None = typer.Option(
+        None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
+    delay: float | None = typer.Option(
+        None, "--delay", help="Seconds between requests to one host (overrides the config)"),
+    max_pages: int | None = typer.Option(None, "--max-pages", help="List and article pages to read at most"),
+    workers: int | None = typer.Option(
+        None, "--workers",
+        help="Process new files on a local Dask cluster of N worker processes (needs PostgreSQL and prefect-dask)"),
+    dask_address: str | None = typer.Option(
+        None, "--dask-address",
+        help="Process new files on the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786 "
+             "(see docs/scale-out.md)"),
 ) -> None:
     """Crawl a portal as a Prefect flow run: fetch new or changed attachments and process them."""
     from disclosures.flows.crawl import (
@@ -63,9 +70,10 @@ def crawl(
 
 
 def serve(
-    portals_dir: Optional[Path] = typer.Option(None, "--portals", help="Folder of portal TOML files; default flows/portals"),
-    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL the scheduled crawls write to"),
-    raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store of the scheduled crawls"),
+    portals_dir: Path | None = typer.Option(
+        None, "--portals", help="Folder of portal TOML files; default flows/portals"),
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL the scheduled crawls write to"),
+    raw_dir: str | None = typer.Option(None, "--raw-dir", help="Raw store of the scheduled crawls"),
 ) -> None:
     """Serve one scheduled (nightly) crawl deployment per portal; blocks until stopped."""
     from disclosures.flows.crawl import PORTALS_DIR, build_deployments
@@ -100,8 +108,10 @@ def load_mock_portal():
 
 
 def demo(
-    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db"),
-    raw_dir: Optional[str] = typer.Option(None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
+    db: str | None = typer.Option(
+        None, "--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db"),
+    raw_dir: str | None = typer.Option(
+        None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
 ) -> None:
     """The main job on the bundled sample: serve the mock portal on 127.0.0.1, crawl it
     through the Prefect flow into the database, print what was loaded and one query."""

@@ -1,6 +1,6 @@
 """Researchers' commands: ``table``, ``fdp``, ``browse`` and ``show``.
 
-The four command functions at the bottom are what ``flows/cli.py`` registers
+The four command functions at the bottom are what ``cli/app.py`` registers
 (``app.command()(table)`` …): they parse, call the library functions above
 them, print, and turn ``ResearchError`` into one ``Error: …`` line with exit
 status 2 (the caller's mistake) or 1 (a missing optional dependency).
@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from disclosures.db.views import AMOUNT, FLOAT, INTEGER, RATIO, VIEWS, View, get_view
@@ -221,7 +221,7 @@ def read_view(engine, view_name: str, filters: Filters = Filters()) -> tuple[Vie
     view = get_view(view_name)
     columns, rows = run_readonly(engine, view_query(view, filters))
     kinds = {c.name: c.type for c in view.columns}
-    return view, [{name: column_value(v, kinds[name]) for name, v in zip(columns, row)}
+    return view, [{name: column_value(v, kinds[name]) for name, v in zip(columns, row, strict=True)}
                   for row in rows]
 
 
@@ -292,7 +292,7 @@ def export_view(engine, view_name: str, fmt: str, output: Path | None, filters: 
     if fmt == "parquet":
         require("pyarrow", "research")
     view, rows = read_view(engine, view_name, filters)
-    if fmt == "parquet":
+    if fmt == "parquet" and output is not None:
         write_parquet(view, rows, output)
         return len(rows)
     encoding = "utf-8"
@@ -876,9 +876,9 @@ def render_png(chain: Chain, out: Path, settings: PngSettings = PngSettings()) -
     return out
 
 
-# -- the commands flows/cli.py registers ----------------------------------------------------
+# -- the commands cli/app.py registers ------------------------------------------------------
 
-DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db")]
 
 
 def note(message: str) -> None:
@@ -905,11 +905,12 @@ def guarded(action):
 def table(
     view: Annotated[str, typer.Argument(help="A public view: " + ", ".join(v.name for v in VIEWS))],
     format: Annotated[str, typer.Option("--format", help="csv, parquet or jsonl")] = "csv",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output file; default stdout (not for parquet)")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="Only this fiscal year")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="Only this region, e.g. 泸州市")] = None,
-    org: Annotated[Optional[str], typer.Option("--org", help="Only this organization, as written")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="final_accounts, budget or performance_report")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Output file; default stdout (not for parquet)")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this fiscal year")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Only this region, e.g. 泸州市")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organization, as written")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="final_accounts, budget or performance_report")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="Start the CSV with a UTF-8 BOM (for Excel)")] = False,
     db: DbOpt = None,
 ) -> None:
@@ -924,8 +925,8 @@ def table(
 
 def fdp(
     outdir: Annotated[Path, typer.Argument(help="Folder for datapackage.json and data/budget-lines.csv")],
-    year: Annotated[Optional[int], typer.Option("--year", help="Only this fiscal year")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="Only this region")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this fiscal year")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Only this region")] = None,
     db: DbOpt = None,
 ) -> None:
     """Write the budget lines as a Fiscal Data Package (OpenSpending-style tools load it)."""
@@ -957,9 +958,12 @@ def browse(
 
 
 def show(
-    ref: Annotated[str, typer.Argument(help="TABLE:ID[:FIELD] (budget_lines:12) or SHA256#/POINTER (ae1632…#/budget_lines/3)")],
-    png: Annotated[Optional[Path], typer.Option("--png", help="Render the value's page with its box to this PNG (PDF only)")] = None,
-    raw_dir: Annotated[Optional[str], typer.Option("--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw")] = None,
+    ref: Annotated[str, typer.Argument(
+        help="TABLE:ID[:FIELD] (budget_lines:12) or SHA256#/POINTER (ae1632…#/budget_lines/3)")],
+    png: Annotated[Path | None, typer.Option(
+        "--png", help="Render the value's page with its box to this PNG (PDF only)")] = None,
+    raw_dir: Annotated[str | None, typer.Option(
+        "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw")] = None,
     db: DbOpt = None,
 ) -> None:
     """Print where a stored value came from: file, URL, page, box, source text, extractor, match."""

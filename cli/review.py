@@ -94,11 +94,11 @@ def open_items(conn: Connection, settings: ReviewSettings) -> list[OpenItem]:
                                            m.Indicator.level_match_score, settings.score_threshold)))
     # the two levels share one stored match (the weaker): re-match each to see which was it
     for raw1, raw2, level1, level2 in levels:
-        for kind, raw, canonical, match in (("level1", raw1, level1, match_level1(raw1)[1]),
-                                            ("level2", raw2, level2, match_level2(raw2, level1)[1])):
-            if (raw or "").strip() and (match.method not in CERTAIN_METHODS
-                                        or match.score < settings.score_threshold):
-                add(kind, raw, match.method, match.score, canonical)
+        for kind, level_raw, canonical, match in (("level1", raw1, level1, match_level1(raw1)[1]),
+                                                  ("level2", raw2, level2, match_level2(raw2, level1)[1])):
+            if (level_raw or "").strip() and (match.method not in CERTAIN_METHODS
+                                              or match.score < settings.score_threshold):
+                add(kind, level_raw, match.method, match.score, canonical)
     decided = current_decisions(conn)
     items = [OpenItem(kind, spellings[(kind, key)].most_common(1)[0][0], method, score, current, n)
              for (kind, key), (method, score, current, n) in found.items()

@@ -162,8 +162,8 @@ def known_url(conn: Connection, url: str):
 
 
 def other_urls_hold(conn: Connection, sha256: str, url: str) -> bool:
-    return conn.scalar(select(func.count()).select_from(CrawlUrl).where(
-        CrawlUrl.sha256 == sha256, CrawlUrl.url != url)) > 0
+    return (conn.scalar(select(func.count()).select_from(CrawlUrl).where(
+        CrawlUrl.sha256 == sha256, CrawlUrl.url != url)) or 0) > 0
 
 
 def upsert_url(conn: Connection, url: str, values: dict, now: datetime) -> None:

@@ -24,6 +24,7 @@ from disclosures.db import models as m
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Provenance
 from disclosures.model.records import Match
+from disclosures.model.vocabulary import MatchMethod
 from sqlalchemy import Connection, Engine, inspect, select
 
 SCHEMA_PATH = Path(__file__).resolve().with_name("export.schema.json")
@@ -119,14 +120,14 @@ def json_number(value: Decimal | None) -> int | float | None:
     return float(value)
 
 
-def match_dict(method: str, score: float, decision: Any = None) -> dict:
+def match_dict(method: MatchMethod, score: float, decision: Any = None) -> dict:
     """The contract's match object; ``decision`` the review decision behind a
     stored "review" match (None for any other)."""
     out = Match(method, score).to_dict()
     if method == "review" and decision is not None:
         return {**out, "method": DECIDED_METHOD, "decided_by": decision.decided_by,
                 "decided_at": decision.decided_at.isoformat()}
-    out["method"] = EXPORT_MATCH_METHOD.get(out["method"], out["method"])
+    out["method"] = EXPORT_MATCH_METHOD.get(method, method)
     return out
 
 
@@ -178,7 +179,8 @@ def row_to_provenance(row: Any) -> Provenance:
                       bbox=None if row.x0 is None else box, confidence=row.confidence)
 
 
-def rows_of(conn: Connection, model: type, run_id: int) -> list:
+def rows_of(conn: Connection, model: Any, run_id: int) -> list:
+    """The rows of a record model (one with ``run_id`` and ``ordinal`` columns) of a run, in order."""
     return list(conn.execute(select(model).where(model.run_id == run_id).order_by(model.ordinal)))
 
 

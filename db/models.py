@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -56,6 +58,8 @@ FactValue = Numeric(18, 2)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # every model maps one Table (SQLAlchemy types ``__table__`` as any FromClause)
+    __table__: ClassVar[Table]
 
 
 class Document(Base):

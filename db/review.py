@@ -17,8 +17,9 @@ Both tables are created by the migration ``0003_review``.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from disclosures.db.engine import write_transaction
 from disclosures.db.models import Base
@@ -83,7 +84,7 @@ def record_decision(engine: Engine, kind: str, raw: str, target: str, decided_by
     from disclosures.normalizers.review import check_target, decision_key
 
     row = ReviewDecision(kind=kind, raw=decision_key(kind, raw), target=check_target(kind, target),
-                         decided_by=decided_by, decided_at=decided_at or datetime.now(timezone.utc),
+                         decided_by=decided_by, decided_at=decided_at or datetime.now(UTC),
                          note=note or None)
     with write_transaction(engine) as conn:
         row.id = conn.execute(insert(ReviewDecision.__table__).returning(ReviewDecision.id), {
@@ -134,4 +135,4 @@ def learned_candidates(conn: Connection, min_documents: int) -> list[tuple[str, 
                         .group_by(LearnedSubjectPair.code, LearnedSubjectPair.name)
                         .having(n_docs >= min_documents)
                         .order_by(n_docs.desc(), LearnedSubjectPair.code))
-    return [tuple(r) for r in rows]
+    return [(code, name, n) for code, name, n in rows]

@@ -14,10 +14,11 @@ validated against the ``disclosures/1`` schema.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
 
 import jsonschema
 from disclosures.db import models as m
@@ -35,6 +36,7 @@ from disclosures.model.records import (
     Project,
     check_provenance,
 )
+from disclosures.model.vocabulary import FileFormat
 from sqlalchemy import Connection, Engine, Numeric, Table, delete, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -44,7 +46,7 @@ class DocumentMeta(Protocol):
 
     sha256: str
     file_name: str
-    format: str
+    format: FileFormat
     pages: int | None
     source_url: str | None
 
@@ -73,7 +75,7 @@ SETTINGS = StoreSettings()
 DELETE_ORDER = (m.FindingRef, m.Provenance, m.Indicator, m.ProjectFunding, m.Project,
                 m.Fact, m.BudgetLine, m.Finding)
 
-NUMBER_FIELDS: dict[type, tuple[type, tuple[str, ...]]] = {
+NUMBER_FIELDS: dict[type, tuple[type[m.Base], tuple[str, ...]]] = {
     Fact: (m.Fact, ("value",)),
     BudgetLine: (m.BudgetLine, ("amount", "budget_pct")),
     Project: (m.Project, ("budget_initial", "budget_adjusted", "executed", "execution_rate",
@@ -126,7 +128,7 @@ def set_aside_unstorable(extraction: Extraction, settings: StoreSettings = SETTI
     for record, pointer in list(iter_records(extraction)):
         model, names = NUMBER_FIELDS[type(record)]
         for name in names:
-            problem = number_problem(getattr(record, name), model.__table__.c[name].type, settings)
+            problem = number_problem(getattr(record, name), numeric_type(model, name), settings)
             if problem is None:
                 continue
             prov = field_provenance(record).get(name)
@@ -229,7 +231,7 @@ def record_problems(record: Any, settings: StoreSettings) -> list[str]:
         problems += [f"provenance of {name}: {p}" for p in provenance_problems(prov)]
     model, names = NUMBER_FIELDS[type(record)]
     for name in names:
-        problem = number_problem(getattr(record, name), model.__table__.c[name].type, settings)
+        problem = number_problem(getattr(record, name), numeric_type(model, name), settings)
         if problem:
             problems.append(f"{name}: {problem}")
     return problems
@@ -255,6 +257,12 @@ def provenance_problems(prov: Any) -> list[str]:
     return problems
 
 
+def numeric_type(model: type[m.Base], name: str) -> Numeric:
+    column_type = model.__table__.c[name].type
+    assert isinstance(column_type, Numeric), (model.__tablename__, name)
+    return column_type
+
+
 def number_problem(value: Any, column: Numeric, settings: StoreSettings) -> str | None:
     """Why ``value`` cannot be stored exactly in ``column`` (None when it can)."""
     if value is None:
@@ -264,8 +272,8 @@ def number_problem(value: Any, column: Numeric, settings: StoreSettings) -> str 
     value = Decimal(value)
     if not value.is_finite():
         return f"{value} is not a finite number"
-    scale = column.scale
-    int_digits = min(column.precision, settings.exact_digits) - scale
+    scale = column.scale or 0
+    int_digits = min(column.precision or settings.exact_digits, settings.exact_digits) - scale
     if value != 0 and value.adjusted() >= int_digits:
         return f"{value} has more than {int_digits} digits before the decimal point"
     if value != value.quantize(Decimal(1).scaleb(-scale)):
@@ -284,7 +292,8 @@ def finding_problems(finding: Finding, pointers: dict[int, str]) -> list[str]:
 # -- writing -----------------------------------------------------------------
 
 # ``INSERT … ON CONFLICT`` of the dialects ``db.engine.get_engine`` accepts
-UPSERT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+UPSERT_INSERT: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction) -> int:
@@ -301,7 +310,7 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
                   source_url=doc.source_url, organization=info.organization, region=info.region,
                   fiscal_year=info.fiscal_year, kind=info.kind, pages=doc.pages,
                   org_id=info.org_id, region_level=info.region_level,
-                  first_seen=datetime.now(timezone.utc))
+                  first_seen=datetime.now(UTC))
     stmt = UPSERT_INSERT[conn.dialect.name](table).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.sha256],
@@ -332,7 +341,7 @@ def delete_document_rows(conn: Connection, document_id: int) -> None:
 
 def finish_run(conn: Connection, document_id: int, run_id: int) -> None:
     conn.execute(update(m.ExtractionRun).where(m.ExtractionRun.id == run_id)
-                 .values(finished_at=datetime.now(timezone.utc)))
+                 .values(finished_at=datetime.now(UTC)))
     conn.execute(update(m.Document).where(m.Document.id == document_id)
                  .values(current_run_id=run_id))
 
@@ -362,7 +371,7 @@ class RowWriter:
         self.write_records(m.Fact, extraction.facts, fact_row)
         self.write_records(m.BudgetLine, extraction.budget_lines, line_row)
         project_ids = self.write_records(m.Project, extraction.projects, project_row)
-        for project, project_id in zip(extraction.projects, project_ids):
+        for project, project_id in zip(extraction.projects, project_ids, strict=True):
             self.write_records(m.ProjectFunding, project.funding, funding_row, project_id=project_id)
             self.write_records(m.Indicator, project.indicators, indicator_row, project_id=project_id)
         self.write_findings(extraction.findings)
@@ -375,11 +384,11 @@ class RowWriter:
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(self.conn.execute(stmt, rows).scalars())
 
-    def write_records(self, model: type, records: list, to_row, **extra) -> list[int]:
+    def write_records(self, model: type[m.Base], records: list, to_row, **extra) -> list[int]:
         rows = [{**to_row(r), **extra, "document_id": self.document_id, "run_id": self.run_id,
                  "ordinal": i} for i, r in enumerate(records)]
         ids = self.insert(model.__table__, rows)
-        for record, row_id in zip(records, ids):
+        for record, row_id in zip(records, ids, strict=True):
             self.stored[id(record)] = (model.__tablename__, row_id)
             self.add_provenance(model.__tablename__, row_id, field_provenance(record).items())
         return ids
@@ -390,7 +399,7 @@ class RowWriter:
                 for i, f in enumerate(findings)]
         ids = self.insert(m.Finding.__table__, rows)
         refs = []
-        for finding, finding_id in zip(findings, ids):
+        for finding, finding_id in zip(findings, ids, strict=True):
             for k, record in enumerate(finding.records):
                 table, record_id = self.stored[id(record)]
                 refs.append({"finding_id": finding_id, "document_id": self.document_id,

@@ -3,7 +3,7 @@
     python docs/build_docs.py          # rewrite docs/views.md, docs/cli.md, docs/for-researchers.md
 
 ``views.md`` comes from ``db/views.py`` (the SQL and each column's
-documentation), ``cli.md`` from the Typer app in ``flows/cli.py``, and
+documentation), ``cli.md`` from the Typer app in ``cli/app.py``, and
 ``for-researchers.md`` runs every question of ``disclosures.cli.research.QUESTIONS``
 over the bundled sample (the seed 决算 as Word and PDF, loaded into a fresh
 SQLite database by ``flows.pipeline.process_file``) and prints its result.
@@ -66,12 +66,12 @@ def views_markdown() -> str:
 
 def cli_markdown() -> str:
     import typer
-    from disclosures.cli.app import app
     from disclosures.cli import research as research_cli
+    from disclosures.cli.app import app
 
     command = typer.main.get_command(app)
     names = set(command.commands)
-    # until flows/cli.py registers them, document the research commands as they will be
+    # until cli/app.py registers them, document the research commands as they will be
     for function in research_cli.COMMANDS:
         if function.__name__ not in names:
             extra = typer.Typer(add_completion=False)

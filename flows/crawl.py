@@ -46,10 +46,11 @@ import shutil
 import tempfile
 import tomllib
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -65,6 +66,7 @@ from disclosures.model.errors import BadInput, Failure
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import TerminationSignal
+from prefect.futures import PrefectWrappedFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 PORTALS_DIR = Path(__file__).resolve().parent / "portals"
@@ -399,14 +401,16 @@ def discover(config: PortalConfig, fetcher: Fetcher, max_pages: int | None = Non
 def read_list_page(root, html: str, page_url: str, scope: Scope, found: Discovery):
     """Queue pagination and article pages; attachments listed directly are kept."""
     settings = scope.config.list
-    queued = [(u, "list", {}) for u in list_page_links(root, html, page_url, scope)]
+    queued: list[tuple[str, str, dict[str, Any]]] = [
+        (u, "list", {}) for u in list_page_links(root, html, page_url, scope)]
     entries = 0
     for link in tree_to_links(root, settings.entry_xpath):
-        meta = {"title": link.text, "published": text_to_date(link.entry_text, settings.date_pattern)}
+        published = text_to_date(link.entry_text, settings.date_pattern)
+        meta = {"title": link.text, "published": published}
         if scope.is_attachment(link):
             entries += 1
             found.attachments.setdefault(link.url, entry_to_attachment(
-                link, page_url, link.text, meta["published"], scope))
+                link, page_url, link.text, published, scope))
         elif scope.is_document_page(link.url):
             entries += 1
             queued.append((link.url, "document", meta))
@@ -468,7 +472,8 @@ def process_attachment(path: str, db_url: str | None, source_url: str, raw_root:
 
 
 @task(name="process_stored", cache_policy=NO_CACHE)
-def process_stored(sha256: str, file_name: str, db_url: str, source_url: str, raw_root: str) -> int | None:
+def process_stored(sha256: str, file_name: str, db_url: str | None, source_url: str,
+                   raw_root: str | None) -> int | None:
     """``process_attachment`` on a Dask worker, reading the file from the
     shared raw store (the flow's download folder may be on another machine)."""
     from disclosures.flows import rawstore
@@ -485,8 +490,8 @@ def process_stored(sha256: str, file_name: str, db_url: str, source_url: str, ra
 
 
 @flow(name="process_documents")
-def process_documents(files: list[tuple[str, str, str]], db_url: str,
-                      raw_root: str) -> dict[str, int | None | Exception]:
+def process_documents(files: list[tuple[str, str, str]], db_url: str | None,
+                      raw_root: str | None) -> dict[str, int | None | Exception]:
     """Process ``(sha256, file_name, source_url)`` files on the flow's task
     runner (a ``DaskTaskRunner`` given by ``with_options``); for each sha256
     what ``process_attachment`` returned, or the exception that stopped it —
@@ -566,7 +571,7 @@ class Known:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def load_known(engine, url: str) -> Known:
@@ -601,7 +606,8 @@ class Pending:
     known: Known
 
 
-@flow(name="crawl_portal", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_WORKERS))
+# prefect types the flow's task_runner invariantly (TaskRunner[PrefectFuture]), which no runner matches
+@flow(name="crawl_portal", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_WORKERS))  # type: ignore[arg-type]
 def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = None,
                  delay_seconds: float | None = None, timeout_seconds: float | None = None,
                  retries: int | None = None, max_pages: int | None = None,
@@ -653,7 +659,8 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
                     settle(run, attachment, future)
             except BaseException:
                 for future in futures:  # queued fetches must not start once the crawl is ending
-                    future.wrapped_future.cancel()
+                    if isinstance(future, PrefectWrappedFuture):
+                        future.wrapped_future.cancel()
                 raise
             if scale_out:
                 process_deferred(run, scale_out)
@@ -713,15 +720,23 @@ def process_here(run: CrawlContext, attachment: Attachment, fetched: FileFetch) 
     return process_attachment(str(fetched.path), run.db_url, attachment.url, run.raw_root)
 
 
+def bytes_on_disk(fetched: FileFetch) -> tuple[Path, str]:
+    """The file and sha256 of a fetch that brought bytes (not a 304)."""
+    if fetched.path is None or fetched.sha256 is None:
+        raise CrawlError(f"{fetched.url}: no bytes were fetched")
+    return fetched.path, fetched.sha256
+
+
 def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known) -> str:
     """Store the bytes; process them now, or — when the crawl defers processing
     to Dask — queue them in ``run.deferred``."""
     from disclosures.db.crawl import current_document_id
     from disclosures.flows import rawstore
 
-    rawstore.put(fetched.path, fetched.sha256, run.raw_root)
+    path, sha256 = bytes_on_disk(fetched)
+    rawstore.put(path, sha256, run.raw_root)
     with run.engine.connect() as conn:
-        document_id = current_document_id(conn, fetched.sha256)
+        document_id = current_document_id(conn, sha256)
     if document_id is None and run.deferred is not None:
         run.deferred.append(Pending(attachment, fetched, known))
         return "deferred"
@@ -759,27 +774,29 @@ def process_deferred(run: CrawlContext, scale_out: ScaleOut) -> None:
     shares the first one's failure."""
     from disclosures.db.crawl import current_document_id
 
+    deferred = run.deferred or []
     first: dict[str, Pending] = {}
-    for pending in run.deferred:
-        first.setdefault(pending.fetched.sha256, pending)
+    for pending in deferred:
+        first.setdefault(bytes_on_disk(pending.fetched)[1], pending)
     if not first:
         return
-    files = [(sha, p.fetched.path.name, p.attachment.url) for sha, p in first.items()]
+    files = [(sha, bytes_on_disk(p.fetched)[0].name, p.attachment.url) for sha, p in first.items()]
     with scale_out.worker_config():
         results = process_documents.with_options(task_runner=scale_out.task_runner())(
             files, run.db_url, run.raw_root)
 
     def processed(_run: CrawlContext, _attachment: Attachment, fetched: FileFetch) -> int | None:
-        result = results[fetched.sha256]
+        result = results[bytes_on_disk(fetched)[1]]
         if isinstance(result, Exception):
             raise result
         return result
 
-    for pending in run.deferred:
+    for pending in deferred:
         document_id = None
-        if first[pending.fetched.sha256] is not pending:
+        sha256 = bytes_on_disk(pending.fetched)[1]
+        if first[sha256] is not pending:
             with run.engine.connect() as conn:
-                document_id = current_document_id(conn, pending.fetched.sha256)
+                document_id = current_document_id(conn, sha256)
         settle_document(run, pending.attachment, pending.fetched, pending.known, document_id, processed)
 
 
@@ -799,7 +816,7 @@ def record(run: CrawlContext, attachment: Attachment, outcome: str, known: Known
     from disclosures.db.engine import write_transaction
 
     at = now()
-    values = dict(portal=run.portal, link_text=attachment.link_text, page_url=attachment.page_url,
+    values: dict[str, Any] = dict(portal=run.portal, link_text=attachment.link_text, page_url=attachment.page_url,
                   page_title=attachment.page_title, published=attachment.published,
                   organization=attachment.organization, last_checked=at, last_outcome=outcome)
     if fetched is not None:
@@ -811,7 +828,7 @@ def record(run: CrawlContext, attachment: Attachment, outcome: str, known: Known
         replaced = bool(keep_validators and sha256 and known.sha256 and known.sha256 != sha256
                         and known.document_id and not other_urls_hold(conn, known.sha256, attachment.url))
         upsert_url(conn, attachment.url, values, at)
-        if replaced:
+        if replaced and known.document_id:
             retire_document(conn, known.document_id)
         log_fetch(conn, run.crawl_id, kind="attachment", url=attachment.url,
                   final_url=fetched.final_url if fetched else None,

@@ -30,11 +30,11 @@ import threading
 import time
 import urllib.robotparser
 import zipfile
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpx
@@ -77,7 +77,7 @@ class FetchSettings:
     max_redirects: int = 5
     respect_robots: bool = True
 
-    def with_overrides(self, **values) -> "FetchSettings":
+    def with_overrides(self, **values) -> FetchSettings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
 
@@ -177,7 +177,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._robots_lock = threading.Lock()
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -212,7 +212,8 @@ class Fetcher:
         try:
             response, _, _ = self.request(robots_url, {}, check_robots=False)
         except FetchError as exc:
-            parser.disallow_all = exc.http_status is None or exc.http_status >= 500
+            # the attribute RobotFileParser.read() sets itself (not in typeshed)
+            parser.disallow_all = exc.http_status is None or exc.http_status >= 500  # type: ignore[attr-defined]
             return parser
         with closing(response):
             body = read_capped(response, self.settings.max_page_bytes, robots_url,
@@ -458,7 +459,8 @@ def resolve_file_name(response: httpx.Response, final_url: str, link_text: str |
 
 
 # "点击下载", "附件1：下载附件", "查看全文": link texts that name no file.
-GENERIC_LINK_TEXT = re.compile(r"^(附件\s*\d*\s*[:：]?)?\s*(点击)?(此处)?(下载|查看|打开|预览)?(附件|文件|全文|原文)?(下载)?$")
+GENERIC_LINK_TEXT = re.compile(
+    r"^(附件\s*\d*\s*[:：]?)?\s*(点击)?(此处)?(下载|查看|打开|预览)?(附件|文件|全文|原文)?(下载)?$")
 KNOWN_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "zip", "wps", "et", "rar"})
 
 

@@ -31,10 +31,11 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from disclosures.model.errors import BadInput, DisclosuresError, StageError
 
@@ -127,7 +128,9 @@ def run_stage(limits: DocumentLimits | None, stage: str, item: str,
     if settings.start_method == "forkserver":
         context.set_forkserver_preload(preload_modules())
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=child_main, args=(sender, fn, args, settings.memory_limit_mb),
+    # typeshed's BaseContext (a start method named at run time) lacks Process; every context has it
+    child = context.Process(target=child_main,  # type: ignore[attr-defined]
+                            args=(sender, fn, args, settings.memory_limit_mb),
                             name=f"disclosures-{stage}", daemon=True)
     child.start()
     sender.close()
@@ -141,7 +144,7 @@ def run_stage(limits: DocumentLimits | None, stage: str, item: str,
         if child.is_alive():
             child.kill()
             child.join()
-    if reply == "died":
+    if isinstance(reply, str):  # "died"
         raise died_error(item, stage, settings, child.exitcode)
     return reply_to_result(reply, item, stage, settings)
 

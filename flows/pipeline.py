@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from disclosures.extractors.readers import read_document, sniff_format
 from disclosures.extractors.readers.bundle import BundleLimits, unpacked_bundle
@@ -28,6 +28,7 @@ from disclosures.extractors.recognizers.narrative import recognize_narrative
 from disclosures.extractors.recognizers.performance import recognize_performance
 from disclosures.extractors.recognizers.statements import recognize_statements
 from disclosures.flows import rawstore
+from disclosures.flows.version import pipeline_version
 from disclosures.model.errors import BadInput, StageError
 from disclosures.model.layout import Document
 from disclosures.model.records import Extraction, Finding
@@ -35,10 +36,8 @@ from disclosures.model.records import Extraction, Finding
 if TYPE_CHECKING:  # flows.isolation imports this module
     from disclosures.flows.isolation import IsolationSettings
 
-try:
-    PIPELINE_VERSION = version("disclosures")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    PIPELINE_VERSION = "0+unknown"
+# the package version and a digest of the code and data that decide the output (flows/version.py)
+PIPELINE_VERSION = pipeline_version()
 
 RECOGNIZERS = (
     recognize_narrative,
@@ -169,7 +168,7 @@ def process_file(path: Path, db_url: str | None = None, source_url: str | None =
     (``isolation``: an ``IsolationSettings``; None reads them from the environment)."""
     from disclosures.flows.isolation import DocumentLimits, run_stage
 
-    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    started, t0 = datetime.now(UTC), time.perf_counter()
     limits = DocumentLimits.start(isolation)
     decisions = load_decisions(db_url)  # read in the parent: the child only computes
     doc, extraction = run_stage(limits, "extract", Path(path).name, extract, Path(path).resolve(),

@@ -16,7 +16,7 @@ and the tests use real flow runs.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from disclosures.flows import pipeline
@@ -72,7 +72,7 @@ def process_document(path: str, db_url: str | None = None, source_url: str | Non
                      raw_root: str | None = None, isolation: IsolationSettings | None = None) -> dict:
     """Process one file into the database; returns the outcome as a dict.
     ``isolation`` None takes the limits from the environment."""
-    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    started, t0 = datetime.now(UTC), time.perf_counter()
     limits = DocumentLimits.start(isolation)
     doc = run_stage(read_task, path, source_url, limits)
     extraction = run_stage(recognize_task, doc, limits)

@@ -16,8 +16,11 @@ Locators are part of the export contract (``spec/EXPORT.md``):
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence, Union
+from typing import TypeAlias
+
+from disclosures.model.vocabulary import FileFormat, Severity
 
 BBox = tuple[float, float, float, float]
 
@@ -45,7 +48,7 @@ class Provenance:
     bbox: BBox | None = None
     confidence: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "page": self.page,
             "bbox": [round(v, 2) for v in self.bbox] if self.bbox else None,
@@ -199,7 +202,7 @@ class Table:
         return Provenance(self.locator(cell), text, self.extractor, page, bbox, confidence)
 
 
-Block = Union[Paragraph, Table]
+Block: TypeAlias = Paragraph | Table
 
 
 @dataclass
@@ -209,7 +212,7 @@ class ReaderNote:
     The pipeline turns these into findings."""
 
     rule: str
-    severity: str
+    severity: Severity
     message: str
     pages: list[int] = field(default_factory=list)
 
@@ -219,7 +222,7 @@ class Document:
     """A file's content in reading order, with what identifies the file."""
 
     blocks: list[Block]
-    format: str
+    format: FileFormat
     file_name: str
     sha256: str
     pages: int | None = None

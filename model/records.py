@@ -11,21 +11,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
+from typing import TypeAlias
 
 from disclosures.model.layout import Provenance
 from disclosures.model.rules import rule_info
 from disclosures.model.statements import ListedStatement, StatementTable
+from disclosures.model.vocabulary import (
+    Component,
+    DocumentKind,
+    FactUnit,
+    Fund,
+    MatchMethod,
+    Measure,
+    ProjectSource,
+    Severity,
+)
 
 
 @dataclass
 class Match:
     """How a raw name was mapped to a canonical one."""
 
-    method: str = "none"  # code | exact | alias | fuzzy | review | none
+    method: MatchMethod = "none"
     score: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"method": self.method, "score": round(float(self.score), 1)}
 
 
@@ -33,7 +43,7 @@ class Match:
 class Fact:
     key: str  # from spec/facts.csv, optionally with .change/.change_pct/.share_pct/.budget_pct
     value: Decimal
-    unit: str  # yuan | count | score | pct
+    unit: FactUnit
     provenance: Provenance
     # the standard statement the value was read from (``StatementKind.name``);
     # None for the narrative (情况说明)
@@ -47,9 +57,9 @@ class Fact:
 @dataclass
 class BudgetLine:
     subject_raw: str
-    fund: str  # general_budget | government_fund | state_capital | all_sources
-    measure: str  # actual | budget | adjusted_budget
-    component: str  # total | basic | project | personnel | public
+    fund: Fund
+    measure: Measure
+    component: Component
     amount: Decimal
     provenance: Provenance  # of the amount
     subject_code: str | None = None
@@ -104,10 +114,10 @@ class Project:
     conclusion: str | None = None
     problems: str | None = None
     improvements: str | None = None
-    source: str = "self_evaluation"  # self_evaluation (绩效自评表) | evaluation_report (专项绩效评价报告)
+    source: ProjectSource = "self_evaluation"
     indicators: list[Indicator] = field(default_factory=list)
     # budget rows of the 预算执行情况 block: 总额, 其中：财政资金, … (yuan)
-    funding: list["FundingRow"] = field(default_factory=list)
+    funding: list[FundingRow] = field(default_factory=list)
     field_provenance: dict[str, Provenance] = field(default_factory=dict)
 
 
@@ -121,7 +131,7 @@ class FundingRow:
     field_provenance: dict[str, Provenance] = field(default_factory=dict)
 
 
-Record = Union[Fact, BudgetLine, Project, Indicator]
+Record: TypeAlias = Fact | BudgetLine | Project | Indicator
 
 
 @dataclass
@@ -134,7 +144,7 @@ class Finding:
     """
 
     rule: str  # an id of ``model.rules.RULES``
-    severity: str  # error | warning | info
+    severity: Severity
     message: str
     records: list[Record] = field(default_factory=list)
     evidence: list[Provenance] = field(default_factory=list)
@@ -170,7 +180,7 @@ class DocumentInfo:
     organization: str | None = None
     region: str | None = None
     fiscal_year: int | None = None
-    kind: str | None = None  # final_accounts | budget | performance_report
+    kind: DocumentKind | None = None
     provenance: dict[str, Provenance] = field(default_factory=dict)
     # filled by the normalizers (normalizers.organizations): the unit's stable id
     # across years, and 省 | 市 | 区县

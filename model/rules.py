@@ -19,10 +19,11 @@ and a description; ``docs/rules.md`` is generated from this table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
-Severity = Literal["error", "warning", "info"]
-FindingKind = Literal["document", "extraction"]
+from disclosures.model.vocabulary import Severity
+
+FindingKind: TypeAlias = Literal["document", "extraction"]
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ code, an unknown level name, a 二级指标 filed under a foreign 一级.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from disclosures.model.records import (
     BudgetLine,
@@ -24,6 +24,7 @@ from disclosures.model.records import (
     Match,
     Project,
 )
+from disclosures.model.vocabulary import Severity
 from disclosures.normalizers.indicators import indicator_vocabulary
 from disclosures.normalizers.organizations import identify_organization, region_level
 from disclosures.normalizers.review import Decisions, decided
@@ -44,7 +45,7 @@ DECIDED_SCORE = 100.0
 @dataclass(frozen=True)
 class Rule:
     id: str
-    severity: str
+    severity: Severity
     template: str
 
     def finding(self, records: Iterable = (), **values) -> Finding:
@@ -138,7 +139,7 @@ def subject_findings(found: SubjectMatch, code_raw: str | None, raw: str, year: 
                      lines: list[BudgetLine], settings: MatchSettings) -> list[Finding]:
     catalogue = function_catalogue()
     shown_year = year if year is not None else "year unknown"
-    if not found.resolved:
+    if found.code is None:
         return [SUBJECT_UNRESOLVED.finding(lines, raw=raw, year=shown_year)]
     if found.method == "fuzzy":
         return [SUBJECT_FUZZY.finding(lines, raw=raw, code=found.code, name=found.name,

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 from disclosures.model.records import Match
+from disclosures.model.vocabulary import MatchMethod
 from disclosures.normalizers.settings import MatchSettings
 from disclosures.normalizers.subjects import DATA, name_key
 from rapidfuzz import fuzz
@@ -31,9 +32,10 @@ _LEVEL_NOISE_RE = re.compile(r"\([^)]*[\d分][^)]*\)|^[一二三四五六七八�
 # a formula glued to the name, up to the end of the cell, brackets often
 # unbalanced: 预算编制准确率（计算方法为：∣（执行数-预算数）/预算数∣）,
 # “三公经费”控制率[计算方法为：（三公经费实际支出数/预算安排数]×100%）
-_FORMULA_RE = re.compile(r"[(\[【]?\s*(计算方法|计算公式|计算方式|计算口径|公式|算法|备注|注|说明)\s*(为|是)?\s*[:：].*$"
-                         r"|[(\[【]\s*(计算方法|计算公式|计算方式|计算口径).*$"
-                         r"|\s*[=＝].*$")
+_FORMULA_RE = re.compile(
+    r"[(\[【]?\s*(计算方法|计算公式|计算方式|计算口径|公式|算法|备注|注|说明)\s*(为|是)?\s*[:：].*$"
+    r"|[(\[【]\s*(计算方法|计算公式|计算方式|计算口径).*$"
+    r"|\s*[=＝].*$")
 # a grading rubric glued to the name: 巩固脱贫成效率100%为优，90%-95%为良，小于90%为差
 _RUBRIC_RE = re.compile(r"[≥≤><]?\d+(\.\d+)?%?(-\d+(\.\d+)?%?)?(及?以上|及?以下)?为[优良中差高低好].*$")
 _PAREN_RE = re.compile(r"\([^)]*\)")
@@ -152,7 +154,9 @@ class IndicatorVocabulary:
         keys = indicator_keys(raw)
         if not keys:
             return None, Match("none", 0.0)
-        for method, keys_of in (("exact", self.name_keys), ("alias", self.alias_keys)):
+        lookups: tuple[tuple[MatchMethod, dict[str, set[str]]], ...] = (
+            ("exact", self.name_keys), ("alias", self.alias_keys))
+        for method, keys_of in lookups:
             found = [id_ for id_, known in keys_of.items() if keys & known]
             if len(found) == 1:
                 return found[0], Match(method, 100.0)

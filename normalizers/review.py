@@ -10,7 +10,7 @@ vocabulary knows (or, for organizations, at an id of the kind the rules make).
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from disclosures.model.errors import BadInput
 from disclosures.normalizers.economic import economic_catalogue

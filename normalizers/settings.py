@@ -36,7 +36,7 @@ class MatchSettings:
     learned_alias_min_documents: int = DEFAULT_LEARNED_ALIAS_MIN_DOCUMENTS
 
     @classmethod
-    def resolve(cls, value: "MatchSettings | dict | None") -> "MatchSettings":
+    def resolve(cls, value: MatchSettings | dict | None) -> MatchSettings:
         """Accept None (defaults), a dict of overrides, or an instance."""
         if value is None:
             return DEFAULT_SETTINGS

@@ -32,13 +32,14 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from disclosures.model.numbers import fold
 from disclosures.model.records import Match
+from disclosures.model.vocabulary import MatchMethod
 from disclosures.normalizers.settings import MatchSettings
 from rapidfuzz import fuzz
 
@@ -147,7 +148,7 @@ class SubjectMatch:
 
     code: str | None
     name: str | None
-    method: str = "none"  # code | exact | alias | fuzzy | none
+    method: MatchMethod = "none"
     score: float = 0.0
 
     @property
@@ -164,11 +165,11 @@ NO_MATCH = SubjectMatch(None, None)
 @dataclass(frozen=True)
 class _Hit:
     subject: Subject
-    method: str
+    method: MatchMethod
     score: float
 
 
-def weakest(hits: Sequence[_Hit]) -> tuple[str, float]:
+def weakest(hits: Sequence[_Hit]) -> tuple[MatchMethod, float]:
     """The method and score of a chain: its weakest link."""
     method = max((h.method for h in hits), key=METHOD_RANK.__getitem__)
     return method, min(h.score for h in hits)
@@ -314,7 +315,7 @@ class SubjectCatalogue:
         expired = [s for s in self.children_of.get(parent, ()) if not s.valid_in(year)]
         old = self.match_among(text, expired, None, settings, fuzzy=False)
         new = self.successor_in(old.subject, year) if old else None
-        return _Hit(new, "alias", old.score) if new else None
+        return _Hit(new, "alias", old.score) if old and new else None
 
     # -- resolving --------------------------------------------------------------
 

@@ -3,17 +3,22 @@
 ``db_url`` runs a test once on SQLite (a file in ``tmp_path``) and once on
 PostgreSQL when ``DISCLOSURES_TEST_PG_URL`` names a server (``.ci/run``
 starts one); each PostgreSQL test gets a database of its own, dropped after.
+
+Tests that read real documents (``realdocs``) run on the committed copies in
+``fixtures/real`` and on the corpus outside the repository; where the corpus is
+absent, the cases that need it are skipped here with one counted reason.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+import realdocs
 
 # Prefect's temporary API stays on this machine, sends no analytics, and gets
 # time to start on a cold runner (shared/TOOLCHAIN.md).
@@ -22,6 +27,38 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 PG_ENV = "DISCLOSURES_TEST_PG_URL"
+CORPUS_SKIPPED = pytest.StashKey[str]()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", f"{realdocs.MARK}(*names, copy_allowed=True): the test reads these real documents "
+        "(tests/realdocs.py)")
+
+
+def pytest_report_header(config):
+    root = realdocs.corpus_root()
+    return f"real documents: {len(realdocs.committed())} in fixtures/real; corpus at {root}" + (
+        "" if root.is_dir() else " (absent)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the cases whose documents are neither committed nor in a present corpus."""
+    absent = [item for item in items if realdocs.unavailable(item)]
+    reason = realdocs.absent_reason(len(absent))
+    for item in absent:
+        item.add_marker(pytest.mark.skip(reason=reason))
+        item.stash[CORPUS_SKIPPED] = reason
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Report every corpus skip at one place, so ``-ra`` folds them into one counted line."""
+    report = yield
+    reason = item.stash.get(CORPUS_SKIPPED, None)
+    if reason is not None and report.skipped:
+        report.longrepr = (__file__, None, reason)
+    return report
 
 
 @contextmanager

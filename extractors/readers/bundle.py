@@ -20,10 +20,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from disclosures.model.errors import BadInput
 
@@ -63,7 +63,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
 
 def is_junk(name: str) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
-    return any(p in JUNK_PARTS for p in parts) or (parts and parts[-1] in JUNK_NAMES)
+    return any(p in JUNK_PARTS for p in parts) or (bool(parts) and parts[-1] in JUNK_NAMES)
 
 
 def wanted_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -138,7 +138,7 @@ def read_bundle(path: Path, dest: Path | None = None, limits: BundleLimits | Non
         if not members:
             raise BadInput(f"{path.name}: zip archive holds no files")
         own_dir = dest is None
-        dest = Path(tempfile.mkdtemp(prefix="disclosures-bundle-")) if own_dir else Path(dest)
+        dest = Path(tempfile.mkdtemp(prefix="disclosures-bundle-")) if dest is None else Path(dest)
         dest.mkdir(parents=True, exist_ok=True)
         try:
             return extract_members(archive, members, dest, path.name, limits)

@@ -24,9 +24,11 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Document, ReaderNote
+from disclosures.model.vocabulary import FileFormat
 
 # legacy kind → (OOXML extension LibreOffice writes, file type named in messages, import filter)
 TARGETS = {"doc": ("docx", "Word .doc", "MS Word 97"), "xls": ("xlsx", "Excel .xls", "MS Excel 97")}
@@ -111,7 +113,7 @@ def read_legacy(path: Path, kind: str, sha256: str | None = None, source_url: st
     target_ext = TARGETS[kind][0]
     for block in doc.blocks:
         block.extractor = f"{kind}→{target_ext}:{block.extractor}"
-    doc.format, doc.file_name, doc.source_url = kind, path.name, source_url
+    doc.format, doc.file_name, doc.source_url = cast(FileFormat, kind), path.name, source_url  # a TARGETS key
     doc.sha256 = sha256 or hashlib.sha256(path.read_bytes()).hexdigest()
     doc.notes.insert(0, ReaderNote("file.converted", "info",
                                    f"legacy .{kind} converted to .{target_ext} with LibreOffice before reading"))

@@ -30,8 +30,8 @@ import hashlib
 import io
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import docx
 from disclosures.extractors.readers import describe_format, sniff_format

@@ -27,10 +27,10 @@ from __future__ import annotations
 import importlib.util
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -116,7 +116,7 @@ def image_to_lines(grey: np.ndarray, settings: OcrSettings) -> list[OcrLine]:
         return []
     words = result.word_results or [()] * len(result.txts)
     lines = [OcrLine(text, float(score), quad.tolist(), char_boxes(text, word))
-             for text, score, quad, word in zip(result.txts, result.scores, result.boxes, words)]
+             for text, score, quad, word in zip(result.txts, result.scores, result.boxes, words, strict=False)]
     lines = [retry_weak_line(grey, line, settings) if line.score < settings.retry_below else line
              for line in lines]
     return [line for line in lines if line.score >= settings.min_score and line.text.strip()]
@@ -233,12 +233,14 @@ def line_char_boxes(line: OcrLine, frame: PageFrame) -> list[tuple[float, float,
         return split_box(line.text, top_bottom)
     own = iter([frame.box(q) for q in line.char_quads])
     boxes: list[tuple[float, float, float, float] | None] = [None if ch == " " else next(own) for ch in line.text]
+    filled: list[tuple[float, float, float, float]] = []
     for i, b in enumerate(boxes):
         if b is None:
-            left = boxes[i - 1][2] if i and boxes[i - 1] else top_bottom[0]
+            left = filled[-1][2] if filled else top_bottom[0]
             right = next((n[0] for n in boxes[i + 1:] if n), top_bottom[2])
-            boxes[i] = (left, top_bottom[1], max(left, right), top_bottom[3])
-    return [(b[0], top_bottom[1], b[2], top_bottom[3]) for b in boxes]
+            b = (left, top_bottom[1], max(left, right), top_bottom[3])
+        filled.append(b)
+    return [(b[0], top_bottom[1], b[2], top_bottom[3]) for b in filled]
 
 
 def body_height(heights: Sequence[float]) -> float | None:
@@ -254,13 +256,13 @@ def snapped_size(height: float, body: float | None, settings: OcrSettings) -> fl
 
 
 def lines_to_glyphs(lines: Sequence[OcrLine], frame: PageFrame, page: int,
-                    settings: OcrSettings) -> list[OcrGlyph]:
+                    settings: OcrSettings) -> list[Glyph]:
     boxes = {id(line): frame.box(line.quad) for line in lines}
     body = body_height([b[3] - b[1] for b in boxes.values()])
-    glyphs: list[OcrGlyph] = []
+    glyphs: list[Glyph] = []
     for line in lines:
         size = snapped_size(boxes[id(line)][3] - boxes[id(line)][1], body, settings)
-        for ch, (x0, top, x1, bottom) in zip(line.text, line_char_boxes(line, frame)):
+        for ch, (x0, top, x1, bottom) in zip(line.text, line_char_boxes(line, frame), strict=False):
             glyphs.append(OcrGlyph(ch, x0, top, x1, bottom, size, page, line.score))
     return glyphs
 
@@ -394,7 +396,7 @@ def mark_ocr_blocks(blocks: Sequence[Block], settings: OcrSettings | None = None
         units = [block] if isinstance(block, Paragraph) else block.cells
         for unit in units:
             unit.confidence = lowest_confidence(unit.chars)
-            if unit.confidence is None:
+            if unit.confidence is None or not unit.chars:
                 continue
             page = unit.chars[0].page
             pages.add(page)

@@ -68,6 +68,7 @@ from disclosures.model.layout import (
     Table,
     union_bbox,
 )
+from disclosures.model.vocabulary import Severity
 
 PDF_MAGIC = b"%PDF-"
 LIBRARY_MODULES = {"pdfminer", "pdfplumber", "pypdfium2", "pypdfium2_raw"}
@@ -173,8 +174,9 @@ def find_page_tables(geometry: PageGeometry, settings: PdfSettings) -> list[Page
     tables = []
     for rects in edges_to_cell_groups(geometry.edges, settings.tables):
         xs, ys, cells = rects_to_cells(rects, geometry.number, settings.tables)
-        if len(xs) - 1 >= settings.tables.min_cols and cells:
-            tables.append(PageTable(geometry.number, union_bbox(rects), xs, ys, cells))
+        bbox = union_bbox(rects)
+        if len(xs) - 1 >= settings.tables.min_cols and cells and bbox is not None:
+            tables.append(PageTable(geometry.number, bbox, xs, ys, cells))
     return tables
 
 
@@ -220,7 +222,7 @@ class Assembler:
     margins: dict[int, Margins | None]
     gaps: dict[int, float | None]
     settings: PdfSettings
-    blocks: list[Block | list[Line]] = field(default_factory=list)
+    blocks: list[Table | list[Line]] = field(default_factory=list)
     base_edges: dict[int, list[float]] = field(default_factory=dict)  # id(table) → first part's rulings
 
     def add_line(self, line: Line, first_on_page: bool) -> None:
@@ -269,7 +271,7 @@ def lines_to_paragraph(lines: list[Line]) -> Paragraph:
                      chars=chars, extractor="pdf-text")
 
 
-def number_blocks(raw: list[Block | list[Line]]) -> list[Block]:
+def number_blocks(raw: list[Table | list[Line]]) -> list[Block]:
     """Paragraphs and tables each counted from 0 in document order (the locators)."""
     blocks: list[Block] = []
     n_par = n_tab = 0
@@ -306,7 +308,7 @@ def pages_to_notes(pages: list[PageContent]) -> list[ReaderNote]:
                           ("text.recovered", p.recovered)):
             if hit:
                 flagged[rule].append(p.number)
-    messages = {
+    messages: dict[str, tuple[Severity, str]] = {
         "page.no_text_layer": ("warning", "pages are images without a text layer (need OCR)"),
         "text.garbled": ("warning", "fonts without a usable ToUnicode map: text not extracted"),
         "text.recovered": ("info", "fonts without a usable ToUnicode map: text taken from pdfium's mapping"),

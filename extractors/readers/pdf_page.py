@@ -199,7 +199,7 @@ def path_edges(obj, matrix: Matrix, place: Placement, settings: RuleSettings) ->
             elif h <= settings.max_rule_width and w > h:
                 edges.append(edge(min(xs), min(ys), max(xs), max(ys), "h"))
         if stroked:
-            for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
                 if abs(x1 - x0) <= settings.axis_slack and abs(y1 - y0) > settings.axis_slack:
                     edges.append(edge(x0, y0, x1, y1, "v"))
                 elif abs(y1 - y0) <= settings.axis_slack and abs(x1 - x0) > settings.axis_slack:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from disclosures.extractors.readers.pdf_text import (
     Glyph,
@@ -114,7 +114,7 @@ def rects_to_cells(rects: Sequence[BBox], page: int, settings: TableSettings
         r0, r1 = nearest_index(ys, r[1]), nearest_index(ys, r[3])
         if c1 > c0 and r1 > r0:
             cells.append(Cell(text="", row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0,
-                              page=page, bbox=tuple(r)))
+                              page=page, bbox=(r[0], r[1], r[2], r[3])))
     return xs, ys, cells
 
 
@@ -208,7 +208,7 @@ def split_column(table: Table, edges: list[float], x: float) -> None:
     table._grid = None
 
 
-def continuation_columns(base: Table, base_edges: Sequence[float], part: PageTable,
+def continuation_columns(base: Table, base_edges: list[float], part: PageTable,
                          settings: TableSettings) -> list[int] | None:
     """Column mapping when ``part`` continues ``base``: its rulings line up with the
     base's, or (a page with other margins) it repeats the header with as many columns."""

@@ -13,8 +13,8 @@ import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from disclosures.model.layout import BBox, Char, union_bbox
 
@@ -233,7 +233,7 @@ def body_margins(lines: Sequence[Line]) -> Margins | None:
 
 
 def line_gaps(lines: Sequence[Line]) -> list[float]:
-    return [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+    return [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False) if b.top > a.bottom]
 
 
 def spacing_by_geometry(pages: dict[int, list[Line]], widths: dict[int, float],
@@ -328,4 +328,5 @@ def margins_by_geometry(pages: dict[int, list[Line]], widths: dict[int, float]) 
 def paragraph_chars(lines: Sequence[Line]) -> tuple[str, list[Char], BBox | None]:
     glyphs = join_lines(lines)
     text = "".join(g.text for g in glyphs)
-    return text, [g.to_char() for g in glyphs], union_bbox([g.bbox for g in glyphs if g.page == glyphs[0].page]) if glyphs else None
+    bbox = union_bbox([g.bbox for g in glyphs if g.page == glyphs[0].page]) if glyphs else None
+    return text, [g.to_char() for g in glyphs], bbox

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from disclosures.model.layout import Document, Paragraph, Provenance
 from disclosures.model.records import DocumentInfo
+from disclosures.model.vocabulary import DocumentKind
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ TITLE_ORG_RE = re.compile(
     rf"(?:(?:(?:19|20)\d{{2}})?\s*年度?\s*(?:[省市县区]级)?\s*(?:部门|单位)?\s*(?:决算|预算)"
     rf"(?:公开)?(?:文件|表格?)?)?\s*$")
 
-KINDS = {"决算": "final_accounts", "预算": "budget"}
+KINDS: dict[str, DocumentKind] = {"决算": "final_accounts", "预算": "budget"}
 
 
 def region_of(org: str) -> str | None:
@@ -62,11 +63,12 @@ def head_paragraphs(doc: Document, settings: DocInfoSettings) -> list[Paragraph]
     return [p for p in doc.paragraphs if p.text.strip()][: settings.head_paragraphs]
 
 
-def find_kind(paragraphs: list[Paragraph]) -> tuple[str, Provenance, re.Match] | None:
+def find_kind(paragraphs: list[Paragraph]) -> tuple[DocumentKind, Provenance, re.Match] | None:
     """The first statement of what the document is, in document order."""
     for p in paragraphs:
-        if REPORT_RE.match(p.text):
-            return "performance_report", p.provenance(), REPORT_RE.match(p.text)
+        report = REPORT_RE.match(p.text)
+        if report:
+            return "performance_report", p.provenance(), report
         m = KIND_RE.search(p.text)
         if m and (m.group("year") or re.search(r"(?:部门|单位)\s*(?:决算|预算)", m.group(0))):
             return KINDS[m.group("kind")], p.provenance(m.start("kind"), m.end("kind")), m

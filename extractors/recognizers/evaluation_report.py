@@ -130,13 +130,14 @@ def start_report(paragraphs: list[Paragraph], position: int) -> Report:
             return Report(title, following, m.span("name"), [])
     m = _TITLE_NAME_RE.match(title.text)
     name = m.group("name") if m else ""
-    if not name or name in ("专项", "项目", "专项项目"):
+    if m is None or not name or name in ("专项", "项目", "专项项目"):
         return Report(title, None, (0, 0), [])
     return Report(title, title, m.span("name"), [])
 
 
 def report_to_project(report: Report, extraction: Extraction, settings: EvaluationReportSettings) -> Project:
     start, end = report.name_span
+    assert report.name_paragraph is not None  # paragraphs_to_reports keeps named reports only
     name_provenance = report.name_paragraph.provenance(start, end)
     project = Project(name=name_provenance.text, provenance=name_provenance, source="evaluation_report")
     project.field_provenance["name"] = name_provenance
@@ -203,7 +204,7 @@ def budget_from_budget_section(report: Report,
                 continue
             m = BUDGET_SECTION_RE.search(clause.group(0))
             value = match_to_value(m) if m else None
-            if value is not None:
+            if m is not None and value is not None:
                 offset = clause.start()
                 return value, paragraph.provenance(offset + m.start("num"), offset + m.end())
     return None

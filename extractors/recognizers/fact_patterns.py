@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from disclosures.model.vocabulary import FactUnit
+
 # Headings by their words, first match wins (specific before general).
 SECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rx)) for name, rx in (
@@ -59,7 +61,7 @@ MONEY = "money"
 COUNT = "count"
 SCORE = "score"
 
-FACT_UNITS = {MONEY: "yuan", COUNT: "count", SCORE: "score"}
+FACT_UNITS: dict[str, FactUnit] = {MONEY: "yuan", COUNT: "count", SCORE: "score"}
 
 
 @dataclass(frozen=True)

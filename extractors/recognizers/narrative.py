@@ -37,6 +37,7 @@ from disclosures.model.records import (
     Fact,
     Finding,
 )
+from disclosures.model.vocabulary import DocumentKind, FactUnit, Fund, Measure
 
 # ---------------------------------------------------------------- folded text
 
@@ -153,11 +154,15 @@ _AMOUNT_IN_TEXT = re.compile(rf"(?:{NUM})\s*(?:万元|亿元|元|%)")
 # ---------------------------------------------------------------- context
 
 
+# the fund of the amounts a section states; any other section's are 一般公共预算
+SECTION_FUNDS: dict[str, Fund] = {"government_fund": "government_fund", "state_capital": "state_capital"}
+
+
 @dataclass
 class Context:
     """What the recognizer knows while walking the paragraphs."""
 
-    kind: str | None
+    kind: DocumentKind | None
     section: str | None = None
     category: tuple[str, Provenance] | None = None  # a 类 heading: （一）一般公共服务（类）
     money_unit: str = "万元"
@@ -166,24 +171,23 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
 
     @property
-    def default_measure(self) -> str:
+    def default_measure(self) -> Measure:
         return "budget" if self.kind == "budget" else "actual"
 
     # the money a list of subjects is of, from the total that introduced it
-    list_fund: str | None = None
+    list_fund: Fund | None = None
 
     @property
-    def fund(self) -> str:
+    def fund(self) -> Fund:
         if self.list_fund is not None:
             return self.list_fund
-        return {"government_fund": "government_fund",
-                "state_capital": "state_capital"}.get(self.section or "", "general_budget")
+        return SECTION_FUNDS.get(self.section or "", "general_budget")
 
 
 # A total that introduces a list of subjects says whose money the list is
 # (江苏省人民检察院2017 p.19: ``支出预算总计17996.68万元。包括：1.公共安全（类）支出
 # 13656.34万元`` lists every source of money, not the 一般公共预算 only).
-LIST_FUNDS: tuple[tuple[re.Pattern[str], str], ...] = (
+LIST_FUNDS: tuple[tuple[re.Pattern[str], Fund], ...] = (
     (re.compile(r"政府性基金预算?(财政拨款)?支出(预算|决算)?(总计|合计)?"), "government_fund"),
     (re.compile(r"国有资本经营预算?(财政拨款)?支出(预算|决算)?(总计|合计)?"), "state_capital"),
     (re.compile(r"一般公共预算(财政拨款)?支出(预算|决算)?(总计|合计)?|财政拨款支出"), "general_budget"),
@@ -191,7 +195,7 @@ LIST_FUNDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def list_fund_of(text: str) -> str | None:
+def list_fund_of(text: str) -> Fund | None:
     return next((fund for pattern, fund in LIST_FUNDS if pattern.search(text)), None)
 
 
@@ -247,9 +251,17 @@ class ParagraphView:
 # ---------------------------------------------------------------- numbers
 
 
+def figure(num: str) -> Decimal:
+    """The value of a figure the patterns matched as digits: never a "no value" mark."""
+    value = parse_number(num)
+    if value is None:
+        raise ValueError(f"no value in a matched figure: {num!r}")
+    return value
+
+
 def amount_of(num: str, unit: str | None, ctx: Context) -> Decimal:
     """Yuan for a money figure; a bare number is read in the document's prevailing unit."""
-    value = parse_number(num)
+    value = figure(num)
     if unit in MONEY_UNITS:
         ctx.money_unit = unit
         return to_yuan(value, unit)
@@ -301,7 +313,7 @@ class FactReader:
         self.view, self.ctx = view, ctx
         self.text = view.compact.text
 
-    def emit(self, key: str, value: Decimal, unit: str, start: int, end: int) -> None:
+    def emit(self, key: str, value: Decimal, unit: FactUnit, start: int, end: int) -> None:
         self.ctx.facts.append(Fact(key, value, unit, self.view.provenance(start, end)))
 
     def emit_number(self, key: str, pattern_kind: str, m: re.Match, p: str) -> bool:
@@ -320,7 +332,7 @@ class FactReader:
                 return True
             value = amount_of(num, unit, self.ctx)
         else:
-            value = parse_number(num)
+            value = figure(num)
         self.emit(key, value, fp.FACT_UNITS[pattern_kind], start, end)
         return True
 
@@ -331,7 +343,7 @@ class FactReader:
         if is_placeholder(num):
             self.ctx.findings.append(placeholder_finding(self.view, m.start(f"{p}num"), end, key))
             return
-        self.emit(key, sign * parse_number(num), "pct", start, end)
+        self.emit(key, sign * figure(num), "pct", start, end)
 
     def emit_change(self, key: str, m: re.Match, sentence_pos: int) -> None:
         """``减少395.69万元，下降15%`` after a prior-year comparison (here or earlier in the sentence)."""
@@ -449,10 +461,10 @@ class FactReader:
             consumed = self.read_label(pattern, start, end)
             if consumed is not None:
                 pos = consumed
-        for pattern in fp.VALUE_FIRST_PATTERNS:
-            if pattern.applies_to(self.ctx.section):
-                for m in pattern.regex.finditer(self.text):
-                    self.emit(pattern.key, parse_number(m.group("v")), fp.FACT_UNITS[pattern.kind],
+        for value_first in fp.VALUE_FIRST_PATTERNS:
+            if value_first.applies_to(self.ctx.section):
+                for m in value_first.regex.finditer(self.text):
+                    self.emit(value_first.key, figure(m.group("v")), fp.FACT_UNITS[value_first.kind],
                               m.start("v"), m.end("v"))
 
 
@@ -471,7 +483,7 @@ STRUCTURE_ITEM = re.compile(
     rf"(?P<name>[\u4e00-\u9fff、]{{2,20}}?支出)(?:为)?{value_rx('v')}(?:[，,](?:占[^;。%]{{0,12}}?)?{pct_rx('s')})?")
 
 
-def measure_of(label: str | None, ctx: Context) -> str:
+def measure_of(label: str | None, ctx: Context) -> Measure:
     if not label or label == "支出":
         return ctx.default_measure
     if "调整" in label:
@@ -506,7 +518,7 @@ class LineReader:
         self.view, self.ctx = view, ctx
         self.text = view.compact.text
 
-    def add_line(self, subject: str, subject_prov: Provenance, measure: str, m: re.Match,
+    def add_line(self, subject: str, subject_prov: Provenance, measure: Measure, m: re.Match,
                  pct: re.Match | None = None) -> None:
         num, unit = m.group("vnum"), m.group("vunit")
         end = m.end("vunit") if unit else m.end("vnum")
@@ -553,7 +565,7 @@ class LineReader:
             self.add_line(subject, subject_prov, self.ctx.default_measure, bare,
                           pct if self.ctx.default_measure == "actual" else None)
             found = True
-        for m in MEASURE_CLAUSE.finditer(self.text, bare.end() if found else pos, end):
+        for m in MEASURE_CLAUSE.finditer(self.text, bare.end() if bare and found else pos, end):
             if m.group("vunit") not in (None, *MONEY_UNITS) or self.text[m.start() - 2:m.start()] in DIRECTIONS:
                 continue
             measure = measure_of(m.group("label"), self.ctx)
@@ -598,7 +610,8 @@ def heading_section(text: str, settings: NarrativeSettings) -> str | None:
 
 # A PDF line may glue the next heading to a sentence (seed PDF p.3:
 # ``…完成预算100%。六、一般公共预算财政拨款基本支出决算情况说明``).
-TRAILING_HEADING = re.compile(r"。\s*(?P<h>(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。]{2,40})\s*$")
+TRAILING_HEADING = re.compile(
+    r"。\s*(?P<h>(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。]{2,40})\s*$")
 SENTENCE_CLOSERS = tuple("。；;：:！？!?）)")
 
 

@@ -1,6 +1,6 @@
 """List markers (``1.`` ``1、`` ``（一）`` ``(2)`` ``一、`` ``①``) parsed for structure only.
 
-Numbering is a hint, never a key (ARCHITECTURE.md): records are keyed by content,
+Numbering is a hint, never a key (docs/architecture.md): records are keyed by content,
 and every numbered paragraph is read whatever its number. What numbering *is*
 good for is noticing that the author lost or repeated an item — the seed's
 一般公共预算财政拨款支出决算具体情况 lists 1…6 then 8…15 — so a gap, a duplicate
@@ -18,11 +18,12 @@ stand-alone title closes every list: lists under different headings are unrelate
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from disclosures.model.layout import Paragraph, Provenance
 from disclosures.model.records import Finding
+from disclosures.model.vocabulary import Severity
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
@@ -65,9 +66,9 @@ class ListMarker:
 
 @dataclass(frozen=True)
 class NumberingSettings:
-    gap_severity: str = "warning"
-    duplicate_severity: str = "warning"
-    switch_severity: str = "info"
+    gap_severity: Severity = "warning"
+    duplicate_severity: Severity = "warning"
+    switch_severity: Severity = "info"
     max_value: int = 200  # larger "markers" are years or amounts, not list items
 
 
@@ -94,9 +95,15 @@ def numeral_value(numerals: str, text: str) -> int | None:
     return cn_to_int(text)
 
 
+def blanks_end(text: str, pos: int) -> int:
+    """Where the blanks (ideographic spaces included) starting at ``pos`` end."""
+    m = _LEADING_BLANKS.match(text, pos)
+    return m.end() if m else pos
+
+
 def parse_marker(text: str) -> ListMarker | None:
     """The list marker opening ``text``, or None (``2024年度…`` has none)."""
-    start = _LEADING_BLANKS.match(text).end()
+    start = blanks_end(text, 0)
     for family, numerals, pattern in MARKER_PATTERNS:
         m = pattern.match(text, start)
         if not m:
@@ -104,7 +111,7 @@ def parse_marker(text: str) -> ListMarker | None:
         value = numeral_value(numerals, m.group("n"))
         if value is None or value == 0:
             continue
-        end = _LEADING_BLANKS.match(text, m.end()).end()
+        end = blanks_end(text, m.end())
         if end >= len(text.rstrip()):
             # a bare ``1、`` with nothing after it is not an item of running text
             continue
@@ -134,7 +141,7 @@ def marker_provenance(paragraph: Paragraph, marker: ListMarker) -> Provenance:
     return paragraph.provenance(marker.start, marker.start + len(marker.text))
 
 
-def _finding(rule: str, severity: str, message: str, *evidence: Provenance) -> Finding:
+def _finding(rule: str, severity: Severity, message: str, *evidence: Provenance) -> Finding:
     return Finding(rule=rule, severity=severity, message=message, evidence=list(evidence))
 
 

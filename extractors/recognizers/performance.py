@@ -38,7 +38,9 @@ from disclosures.model.records import (
     Indicator,
     Project,
     RecognizedTable,
+    Record,
 )
+from disclosures.model.vocabulary import Severity
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,7 @@ class BlockColumns:
     width: int
 
     @classmethod
-    def from_header(cls, table: Table, row: int, columns: dict[str, int]) -> "BlockColumns":
+    def from_header(cls, table: Table, row: int, columns: dict[str, int]) -> BlockColumns:
         cols = [cell.col for cell in table.row_cells(row)]
         ordinals = {name: cols.index(col) for name, col in columns.items() if col in cols}
         return cls(table, columns, ordinals, len(cols))
@@ -399,10 +401,10 @@ class FormWalk:
     funding_total_read: bool = False
     skip_rows: set[tuple[int, int]] = field(default_factory=set)
 
-    def finding(self, rule: str, severity: str, message: str, table: Table, cells: list[Cell]) -> None:
+    def finding(self, rule: str, severity: Severity, message: str, table: Table, cells: list[Cell]) -> None:
         evidence = [table.provenance(c) for c in cells if c.text.strip()] or [
             table.provenance(c) for c in cells[:1]]
-        records = [self.project] if self.project is not None else []
+        records: list[Record] = [self.project] if self.project is not None else []
         self.extraction.findings.append(Finding(rule, severity, message, records, evidence))
 
 
@@ -412,7 +414,7 @@ def recognize_performance(doc: Document, info: DocumentInfo,
     extraction = Extraction(info=info)
     for group in blocks_to_form_groups(doc, settings):
         walk = FormWalk(settings, extraction, money_unit=settings.default_money_unit)
-        for table, position in zip(group.tables, group.positions):
+        for table, position in zip(group.tables, group.positions, strict=False):
             kind = "绩效自评表" if form_has_results(group, settings) else "绩效目标表"
             extraction.tables.append(RecognizedTable(kind, table.index, list(table.pages),
                                                      table_title(table, doc, position)))
@@ -514,7 +516,7 @@ def read_label_cells(walk: FormWalk, table: Table, row: int, keyed: list[tuple[C
         return
     for cell, key in keyed:
         if key in GOAL_LABELS and "goal" not in project.field_provenance:
-            read_goal(walk, table, row, cell)
+            read_goal(walk, project, table, row, cell)
             continue
         if key in PROJECT_CODE_LABELS and project.code is None:
             value = cell_right_of(table, row, cell)
@@ -527,14 +529,14 @@ def read_label_cells(walk: FormWalk, table: Table, row: int, keyed: list[tuple[C
                 set_text_field(project, field_name, table, cell_right_of(table, row, cell))
 
 
-def read_goal(walk: FormWalk, table: Table, row: int, label: Cell) -> None:
+def read_goal(walk: FormWalk, project: Project, table: Table, row: int, label: Cell) -> None:
     """项目年度目标 heads a column (the goal is below it) or labels a row (to its right)."""
     below = cell_below(table, label)
     if below is not None and not is_known_label(label_key(below.text)):
-        set_text_field(walk.project, "goal", table, below)
+        set_text_field(project, "goal", table, below)
         walk.skip_rows.add((table.index, below.row))
         return
-    set_text_field(walk.project, "goal", table, cell_right_of(table, row, label))
+    set_text_field(project, "goal", table, cell_right_of(table, row, label))
 
 
 def set_text_field(project: Project, field_name: str, table: Table, cell: Cell | None) -> None:

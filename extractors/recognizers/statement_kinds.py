@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from disclosures.model.statements import StatementKind
+from disclosures.model.vocabulary import Component, Fund, Measure
 
 
 def _kind(name: str, pattern: str, basis: str, role: str, fund: str | None,
@@ -221,19 +222,19 @@ PRIOR_HEADER = re.compile(r"^(上年|上年度|上一年度?)$|^上(一)?年度?
 CHANGE_HEADER = re.compile(r"增减|增加额|减少额|变动|比上年")
 SUBSET_HEADER = re.compile(r"^其中")
 YEAR_HEADER = re.compile(r"(\d{4})年")
-MEASURE_SEGMENTS: dict[str, str] = {
+MEASURE_SEGMENTS: dict[str, Measure] = {
     "决算数": "actual", "决算": "actual", "预算数": "budget", "年初预算数": "budget",
     "年初预算": "budget", "调整预算数": "adjusted_budget", "调整后预算数": "adjusted_budget",
     "调整预算": "adjusted_budget", "执行数": "actual",
 }
 # a segment that names the measure itself (not 一般公共预算, which names a fund)
-MEASURE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+MEASURE_WORDS: tuple[tuple[re.Pattern[str], Measure], ...] = (
     (re.compile(r"调整(后)?预算"), "adjusted_budget"),
     (re.compile(r"决算(数)?$|执行数|实际(支出|完成)"), "actual"),
     (re.compile(r"^(本年|当年|年初|\d{4}年度?)?预算(数|金额)?$|预算数$"), "budget"),
 )
 # component by the most specific header segment that names one
-COMPONENT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+COMPONENT_WORDS: tuple[tuple[re.Pattern[str], Component], ...] = (
     (re.compile(r"人员经费|人员支出|工资福利"), "personnel"),
     (re.compile(r"公用经费|日常公用|公用支出"), "public"),
     (re.compile(r"基本支出"), "basic"),
@@ -243,7 +244,7 @@ COMPONENT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 TOTAL_WORDS = re.compile(r"^(本年支出|本年收入|支出)?(合计|小计|总计)$|^金额$|^决算数$|^预算数$|^预算金额$"
                          r"|^(本年|当年)?(预算|决算)?(数|金额)?$")
 # a fund word names the column's fund in 财政拨款 总表s and income-by-source tables
-FUND_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+FUND_WORDS: tuple[tuple[re.Pattern[str], Fund], ...] = (
     (re.compile(r"^一般公共预算"), "general_budget"),
     (re.compile(r"^(政府性)?基金(预算)?"), "government_fund"),
     (re.compile(r"^国有资本经营"), "state_capital"),

@@ -1,4 +1,5 @@
-"""The checks over the real corpus PDFs (skips cleanly where the corpus is absent).
+"""The checks over the real documents of ``benchmarks/corpus/MANIFEST.tsv``: the
+committed ones (``fixtures/real``) always, the others where the corpus is present.
 
 Authentic documents must yield no error; every warning of the check rules is
 listed here with its reason. The planted-error 决算 must yield each planted
@@ -8,30 +9,21 @@ error on its page.
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
 import pytest
+import realdocs
 from disclosures.model.records import Extraction
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-# the layout families these checks were built on (the city crawl has its own evaluation)
-FAMILIES = ("jiangsu-province-budgets", "shanghai-putuo")
 PLANTED = "24年普陀区财政局（测试问题版本）.pdf"
 CHECK_PREFIXES = ("narrative.", "tables.", "text.", "structure.", "years.")
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
 
-
-def corpus_files() -> list[str]:
-    return sorted(p.name for family in FAMILIES for p in (CORPUS / family).rglob("*.pdf")) if CORPUS.is_dir() else []
-
-
-@lru_cache(maxsize=None)
+@cache
 def extracted(name: str) -> Extraction:
     from disclosures.flows.pipeline import extract
 
-    return extract(next(CORPUS.rglob(name)))[1]
+    return extract(realdocs.path(name))[1]
 
 
 # Warnings of the check rules on authentic documents, each read on the page:
@@ -63,7 +55,7 @@ def check_warnings(ex: Extraction) -> Counter:
                    if f.severity == "warning" and f.rule.startswith(CHECK_PREFIXES))
 
 
-@pytest.mark.parametrize("name", [n for n in corpus_files() if n != PLANTED])
+@pytest.mark.parametrize("name", realdocs.params([d for d in realdocs.docs() if d.name != PLANTED]))
 def test_authentic_documents_have_no_errors(name):
     ex = extracted(name)
     errors = [f"{f.rule} p{f.pages}: {f.message}" for f in ex.findings if f.severity == "error"]
@@ -89,6 +81,7 @@ PLANTED_ERRORS = [
 ]
 
 
+@realdocs.needs(PLANTED)
 def test_planted_errors_found_on_their_pages():
     ex = extracted(PLANTED)
     errors = [f for f in ex.findings if f.severity == "error"]
@@ -99,6 +92,7 @@ def test_planted_errors_found_on_their_pages():
     assert len(errors) == len(PLANTED_ERRORS)
 
 
+@realdocs.needs(PLANTED)
 def test_planted_text_defects_are_warnings_on_their_pages():
     ex = extracted(PLANTED)
     got = {(f.rule, tuple(f.pages)) for f in ex.findings if f.rule.startswith("text.")

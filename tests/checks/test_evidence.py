@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import realdocs
 from disclosures.checks.evidence import boxes_by_page, render_evidence
 from PIL import Image
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-PLANTED = CORPUS / "shanghai-putuo" / "24年普陀区财政局（测试问题版本）.pdf"
+PLANTED = "24年普陀区财政局（测试问题版本）.pdf"
 SEED_PDF = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.pdf"
 
 
@@ -20,18 +20,19 @@ def text_in_box(pdf_path: Path, page: int, bbox) -> str:
         return (pdf.pages[page - 1].crop(bbox).extract_text() or "").replace(" ", "")
 
 
-@pytest.mark.skipif(not PLANTED.is_file(), reason=f"corpus not found at {CORPUS}")
+@realdocs.needs(PLANTED)
 def test_share_finding_boxes_the_figures_it_names(tmp_path):
     from disclosures.flows.pipeline import extract
 
-    _, ex = extract(PLANTED)
+    planted = realdocs.path(PLANTED)
+    _, ex = extract(planted)
     [finding] = [f for f in ex.findings if f.rule == "narrative.share"]
-    written = render_evidence(PLANTED, [finding], tmp_path)
+    written = render_evidence(planted, [finding], tmp_path)
     assert [p.name for p in written] == ["001-narrative.share-p18.png", "001-narrative.share-p19.png"]
     boxes = boxes_by_page(finding)
-    texts = [text_in_box(PLANTED, 19, b) for b in boxes[19]]
+    texts = [text_in_box(planted, 19, b) for b in boxes[19]]
     assert "71.73%" in texts and any("2106.66" in t for t in texts)
-    assert any("2940.05" in text_in_box(PLANTED, 18, b) for b in boxes[18])
+    assert any("2940.05" in text_in_box(planted, 18, b) for b in boxes[18])
     image = Image.open(written[1])
     assert image.width == pytest.approx(595 * 2, abs=4)  # the page's width at 2 px/pt
 

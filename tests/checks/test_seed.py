@@ -25,10 +25,10 @@ def test_item_sums_missing_their_class_by_a_cent_are_rounding():
     # 一般公共服务 1834.59 vs 939.21+522.88+265.56+104+2.93 = 1834.58; 社会保障和就业
     # 218.54 vs 24.25+113.22+81.06 = 218.53: within the printed rounding, no finding
     ex = seed()
-    lines = {l.subject_code: l for l in ex.budget_lines if l.subject_code in ("201", "208")}
-    items = [l for l in ex.budget_lines if l.subject_code and len(l.subject_code) == 7]
-    assert lines["201"].amount - sum(l.amount for l in items if l.subject_code[:3] == "201") == 100
-    assert lines["208"].amount - sum(l.amount for l in items if l.subject_code[:3] == "208") == 100
+    lines = {ln.subject_code: ln for ln in ex.budget_lines if ln.subject_code in ("201", "208")}
+    items = [ln for ln in ex.budget_lines if ln.subject_code and len(ln.subject_code) == 7]
+    assert lines["201"].amount - sum(ln.amount for ln in items if ln.subject_code[:3] == "201") == 100
+    assert lines["208"].amount - sum(ln.amount for ln in items if ln.subject_code[:3] == "208") == 100
     assert not [f for f in ex.findings if f.rule.startswith(("narrative.", "tables."))]
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
+import realdocs
 from disclosures.checks.years import (
     change_fits,
     check_against_prior_year,
@@ -14,8 +13,8 @@ from disclosures.checks.years import (
 )
 from disclosures.model.layout import Provenance
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-WANLI = CORPUS / "shanghai-putuo"
+WANLI_2024 = "上海市普陀区人民政府万里街道办事处24年预算.pdf"
+WANLI_2025 = "上海市普陀区人民政府万里街道办事处25年预算.pdf"
 
 
 def amount(value: int, text: str) -> tuple[Decimal, Provenance]:
@@ -33,17 +32,15 @@ def test_change_fits_within_rounding():
     assert not change_fits(amount(33656500, "增加3365.65万元"), now, before)
 
 
-@pytest.mark.skipif(not WANLI.is_dir(), reason=f"corpus not found at {CORPUS}")
+@realdocs.needs(WANLI_2024, WANLI_2025)
 def test_wanli_2025_budget_change_matches_2024_budget(tmp_path):
     from disclosures.db.engine import get_engine
     from disclosures.db.export import export_document
     from disclosures.flows.pipeline import process_file
 
     url = f"sqlite:///{tmp_path / 'd.db'}"
-    first = process_file(WANLI / "上海市普陀区人民政府万里街道办事处24年预算.pdf", url,
-                         raw_root=tmp_path / "raw")
-    second = process_file(WANLI / "上海市普陀区人民政府万里街道办事处25年预算.pdf", url,
-                          raw_root=tmp_path / "raw")
+    first = process_file(realdocs.path(WANLI_2024), url, raw_root=tmp_path / "raw")
+    second = process_file(realdocs.path(WANLI_2025), url, raw_root=tmp_path / "raw")
     engine = get_engine(url)
     assert prior_document(engine, export_document(engine, second.sha256)["document"]) == first.sha256
     # 2025 一般公共预算拨款支出 18976.76 − 2024 15621.11 = 3355.65 = the stated 增加

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 import typer
+from disclosures.cli import crawl as crawl_cli
 from disclosures.db.crawl import CrawlRun, CrawlUrl, FetchLog
 from disclosures.db.models import Document
-from disclosures.cli import crawl as crawl_cli
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 
 def cli() -> typer.Typer:
-    """The commands as flows/cli.py registers them."""
+    """The commands as cli/app.py registers them."""
     app = typer.Typer()
     app.command()(crawl_cli.crawl)
     app.command()(crawl_cli.serve)

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-CRAWL = "import sys; from disclosures.flows.crawl import crawl_portal; crawl_portal(sys.argv[1], sys.argv[2], sys.argv[3])"
+CRAWL = ("import sys; from disclosures.flows.crawl import crawl_portal; "
+         "crawl_portal(sys.argv[1], sys.argv[2], sys.argv[3])")
 
 
 def wait_for_first_document(db, proc, limit: float = 120.0) -> None:

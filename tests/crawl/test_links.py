@@ -97,7 +97,7 @@ def test_percent_encoded_names_are_utf8_or_gbk():
 
 
 def test_content_disposition_filename_star_wins():
-    header = "attachment; filename=\"P0001.pdf\"; filename*=UTF-8''%E5%86%B3%E7%AE%97.pdf".encode()
+    header = b"attachment; filename=\"P0001.pdf\"; filename*=UTF-8''%E5%86%B3%E7%AE%97.pdf"
     assert content_disposition_name(header) == "决算.pdf"
     assert content_disposition_name('attachment; filename="决算.pdf"'.encode("gbk")) == "决算.pdf"
     assert content_disposition_name(b"inline") is None

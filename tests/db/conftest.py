@@ -9,7 +9,7 @@ shapes go through the database.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -28,7 +28,7 @@ from disclosures.model.records import (
 )
 
 SHA = "5e" + "0123456789abcdef" * 3 + "0123456789abcd"
-STARTED = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+STARTED = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def para(index: int, text: str, start: int = 0) -> Provenance:
@@ -59,8 +59,9 @@ def make_extraction() -> Extraction:
         "general_budget", "actual", "total", D("9392100"), para(31, "939.21万元", 45),
         subject_code="2013101", subject_name="行政运行", budget_pct=D("100"),
         match=Match("exact", 100),
-        field_provenance={"budget_pct": para(31, "完成预算100%", 60),
-                          "subject_raw": para(31, "一般公共服务（类）党委办公厅（室）及相关机构事务（款）行政运行（项）")})
+        field_provenance={
+            "budget_pct": para(31, "完成预算100%", 60),
+            "subject_raw": para(31, "一般公共服务（类）党委办公厅（室）及相关机构事务（款）行政运行（项）")})
     klass = BudgetLine("一般公共服务支出", "general_budget", "actual", "total", D("18345900"),
                        cell(4, 7, 3, "1834.59", page=3), subject_code="201",
                        subject_name="一般公共服务支出", match=Match("alias", 96.42))

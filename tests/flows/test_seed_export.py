@@ -69,13 +69,13 @@ CLASS_LINES = {"201": 18345900, "208": 2185400, "210": 700500, "221": 1317300}
 def test_item_and_class_lines(seed_export):
     lines = lines_by_code(seed_export, fund="general_budget", measure="actual", component="total")
     for code, amount in {**ITEM_LINES, **CLASS_LINES}.items():
-        assert [l["amount"] for l in lines[code]] == [amount], code
+        assert [ln["amount"] for ln in lines[code]] == [amount], code
     for code in ITEM_LINES:
         (line,) = lines[code]
         assert line["budget_pct"] == 100
         assert line["match"]["method"] in ("exact", "alias", "fuzzy")
     # old and new names of the same subjects resolve to the same codes
-    raw_210 = {l["subject_raw"] for c in ("2101101", "2101102") for l in lines[c]}
+    raw_210 = {ln["subject_raw"] for c in ("2101101", "2101102") for ln in lines[c]}
     assert any("卫生健康支出" in r for r in raw_210) and any("医疗卫生与计划生育支出" in r for r in raw_210)
     assert lines["210"][0]["subject_name"] == "卫生健康支出"
 

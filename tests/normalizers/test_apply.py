@@ -45,12 +45,12 @@ def test_budget_lines_get_codes_and_year_names():
     ]
     ex = extraction(2024, lines)
     normalize(ex)
-    assert [(l.subject_code, l.subject_name, l.match.method) for l in lines] == [
+    assert [(ln.subject_code, ln.subject_name, ln.match.method) for ln in lines] == [
         ("2101102", "事业单位医疗", "alias"),
         ("210", "卫生健康支出", "exact"),
         ("20805", "行政事业单位养老支出", "code"),
     ]
-    assert [l.match.score for l in lines] == [100, 100, 100]
+    assert [ln.match.score for ln in lines] == [100, 100, 100]
     assert ex.findings == []
 
 
@@ -144,6 +144,6 @@ def test_unknown_level_is_a_finding():
 
 
 def test_year_unknown_uses_newest_names():
-    l = line("医疗卫生与计划生育支出")
-    normalize(extraction(None, [l]))
-    assert (l.subject_code, l.subject_name, l.match.method) == ("210", "卫生健康支出", "alias")
+    ln = line("医疗卫生与计划生育支出")
+    normalize(extraction(None, [ln]))
+    assert (ln.subject_code, ln.subject_name, ln.match.method) == ("210", "卫生健康支出", "alias")

@@ -273,7 +273,7 @@ def ole_file(*streams: str) -> bytes:
     ("empty.docx", b"", "empty file (0 bytes)"),
     ("pdf-renamed.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "looks like a PDF"),
     ("html-renamed.docx", "<!DOCTYPE html><html><head><title>404 页面不存在</title></head></html>"
-     .encode("utf-8"), "looks like HTML"),
+     .encode(), "looks like HTML"),
     ("encrypted.docx", ole_file("EncryptionInfo", "EncryptedPackage"), "encrypted"),
     ("legacy.docx", ole_file("WordDocument", "1Table"), "legacy Word .doc"),
 ])

@@ -1,29 +1,27 @@
-"""PDF reader on real disclosures (../shared/corpus), values checked by eye on
-pages rendered with pypdfium2. Skips when the corpus is absent."""
+"""PDF reader on real disclosures (``fixtures/real`` and the corpus of
+``benchmarks/corpus/MANIFEST.tsv``), values checked by eye on pages rendered
+with pypdfium2. Cases whose file is only in the corpus skip when it is absent."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
+import realdocs
 from disclosures.extractors.readers.pdf import read_pdf
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-JIANCHA_2018 = CORPUS / "jiangsu-province-budgets" / "江苏省人民检察院" / "2018年省检察院部门预算公开.pdf"
-JIANCHA_2017 = CORPUS / "jiangsu-province-budgets" / "江苏省人民检察院" / "2017年省检察院部门预算.pdf"
-CAIZHENG_2024 = CORPUS / "shanghai-putuo" / "24年普陀区财政局（测试问题版本）.pdf"
-WANLI_2024 = CORPUS / "shanghai-putuo" / "上海市普陀区人民政府万里街道办事处24年预算.pdf"
-RENDA_2017 = CORPUS / "jiangsu-province-budgets" / "江苏省人大办公厅" / "江苏省人大办公厅2017年度预算公开.pdf"
-SHENGWEI_2019_TABLES = CORPUS / "jiangsu-province-budgets" / "江苏省委办公厅" / "江苏省委办公厅2019年度部门预算公开表格.pdf"
-SHANGWU_2025 = CORPUS / "shanghai-putuo" / "上海市普陀区商务委员会25年预算.pdf"
-ROTATED = CORPUS / "jiangsu-province-budgets" / "江苏省人大办公厅" / "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
+JIANCHA_2018 = "2018年省检察院部门预算公开.pdf"
+JIANCHA_2017 = "2017年省检察院部门预算.pdf"
+CAIZHENG_2024 = "24年普陀区财政局（测试问题版本）.pdf"
+WANLI_2024 = "上海市普陀区人民政府万里街道办事处24年预算.pdf"
+RENDA_2017 = "江苏省人大办公厅2017年度预算公开.pdf"
+SHENGWEI_2019_TABLES = "江苏省委办公厅2019年度部门预算公开表格.pdf"
+SHANGWU_2025 = "上海市普陀区商务委员会25年预算.pdf"
+ROTATED = "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
 
 
-def read(path: Path):
-    if not path.exists():
-        pytest.skip(f"corpus file absent: {path}")
-    return read_pdf(path)
+def read(name: str):
+    return read_pdf(realdocs.path(name))
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +29,7 @@ def jiancha_2018():
     return read(JIANCHA_2018)
 
 
+@realdocs.needs(JIANCHA_2018)
 def test_summary_table_stitched_across_pages_with_split_row_rejoined(jiancha_2018):
     table = next(t for t in jiancha_2018.tables if t.text_at(0, 0) == "收入")
     assert table.pages == [13, 14]
@@ -44,6 +43,7 @@ def test_summary_table_stitched_across_pages_with_split_row_rejoined(jiancha_201
     assert table.text_at(25, 5) == "21,955.35"
 
 
+@realdocs.needs(JIANCHA_2018)
 def test_merged_cells_spans(jiancha_2018):
     summary = next(t for t in jiancha_2018.tables if t.text_at(0, 0) == "收入")
     assert (summary.cell_at(0, 0).colspan, summary.cell_at(0, 2).colspan) == (2, 4)
@@ -54,6 +54,7 @@ def test_merged_cells_spans(jiancha_2018):
     assert income.text_at(12, 1) == "其他收入" and income.text_at(12, 2) == "14.39"
 
 
+@realdocs.needs(JIANCHA_2018)
 def test_caption_before_table_and_page_numbers_gone(jiancha_2018):
     texts = [p.text for p in jiancha_2018.paragraphs]
     i = texts.index("公开01表：收支预算总表")
@@ -61,6 +62,7 @@ def test_caption_before_table_and_page_numbers_gone(jiancha_2018):
     assert not [t for t in texts if t.strip().isdigit()]
 
 
+@realdocs.needs(JIANCHA_2018)
 def test_paragraph_rejoined_across_page_break(jiancha_2018):
     par = next(p for p in jiancha_2018.paragraphs if p.text.startswith("24.持之以恒正风肃纪"))
     assert (par.page, {c.page for c in par.chars}) == (12, {12, 13})
@@ -68,15 +70,18 @@ def test_paragraph_rejoined_across_page_break(jiancha_2018):
     assert par.text.endswith("彰显对自身腐败零容忍的坚定决心和鲜明态度。")
 
 
+@realdocs.needs(JIANCHA_2017)
 def test_number_pushed_to_next_line_and_mid_page_page_number():
     doc = read(JIANCHA_2017)
     texts = [p.text for p in doc.paragraphs]
-    assert "2017年我部门政府采购预算总金额为2889.8万元。其中拟购买货物334万元；拟购买工程0万元；拟购买服务2555.8万元。" in texts
+    assert ("2017年我部门政府采购预算总金额为2889.8万元。"
+            "其中拟购买货物334万元；拟购买工程0万元；拟购买服务2555.8万元。") in texts
     assert "23" not in texts  # p.24 is half empty: its page number sits mid-page
     par = next(p for p in doc.paragraphs if p.text.startswith("七、单位预留机动经费"))
     assert {c.page for c in par.chars} == {24, 25}
 
 
+@realdocs.needs(CAIZHENG_2024)
 def test_wrapped_header_cell_joined():
     doc = read(CAIZHENG_2024)
     table = next(t for t in doc.tables if 8 in t.pages)
@@ -88,6 +93,7 @@ def test_wrapped_header_cell_joined():
     assert table.text_at(row, 4) == "160.75"
 
 
+@realdocs.needs(WANLI_2024)
 def test_long_table_stitched_over_five_pages():
     doc = read(WANLI_2024)
     table = next(t for t in doc.tables if 11 in t.pages)
@@ -98,6 +104,7 @@ def test_long_table_stitched_over_five_pages():
     assert table.text_at(last, 4) == "156,211,123"
 
 
+@realdocs.needs(ROTATED)
 def test_rotated_pages_read_upright():
     doc = read(ROTATED)
     first = doc.tables[0]
@@ -106,6 +113,7 @@ def test_rotated_pages_read_upright():
                for p in doc.paragraphs)
 
 
+@realdocs.needs(JIANCHA_2018)
 def test_every_char_box_holds_that_char(jiancha_2018):
     """Independent check with pdfplumber (pdfminer's boxes): each character the reader
     emits is drawn inside its own box on its page."""
@@ -117,7 +125,7 @@ def test_every_char_box_holds_that_char(jiancha_2018):
             if ch.text.strip():
                 wanted[ch.page].append(ch)
     missing = []
-    with pdfplumber.open(JIANCHA_2018) as pdf:
+    with pdfplumber.open(realdocs.path(JIANCHA_2018)) as pdf:
         for number, chars in wanted.items():
             page = pdf.pages[number - 1]
             drawn = defaultdict(list)
@@ -132,6 +140,7 @@ def test_every_char_box_holds_that_char(jiancha_2018):
     assert missing == []
 
 
+@realdocs.needs(RENDA_2017)
 def test_hidden_copy_beyond_the_page_dropped():
     """p.11 draws its table a second time at top 841–2573 pt on an 842 pt page."""
     doc = read(RENDA_2017)
@@ -144,6 +153,7 @@ def test_hidden_copy_beyond_the_page_dropped():
     assert boxes and all(0 <= b[1] and b[3] <= 842 for b in boxes)
 
 
+@realdocs.needs(SHENGWEI_2019_TABLES)
 def test_two_row_header_stays_two_rows():
     """p.1: ``功能分类`` spans the two columns ``功能科目名称 | 金额`` below it (pdfplumber
     finds the same cells); the recognizer's joined header path is not a merged cell."""
@@ -155,6 +165,7 @@ def test_two_row_header_stays_two_rows():
     assert (table.cell_at(1, 4).text, table.cell_at(1, 4).colspan) == ("支出用途", 2)
 
 
+@realdocs.needs(JIANCHA_2017)
 def test_list_marker_opening_a_page_starts_paragraph():
     """The contents' last entry ``第四部分名词解释`` sits alone at the top of p.3."""
     doc = read(JIANCHA_2017)
@@ -163,6 +174,7 @@ def test_list_marker_opening_a_page_starts_paragraph():
     assert any(p.text == "第三部分江苏省人民检察院2017年度部门预算情况说明" for p in doc.paragraphs)
 
 
+@realdocs.needs(SHANGWU_2025)
 def test_list_marker_after_sentence_end_starts_paragraph():
     """Justified with a first-line indent, but p.3's items 7 and 8 line up at one left
     edge and item 7 ends on a full line: the marker after ``。`` splits them."""

@@ -105,7 +105,8 @@ def test_simple_number_formats_only(code, shown):
 
 
 def test_general_numbers_drop_float_noise_and_trailing_zero():
-    assert [plain_decimal(v) for v in (100.0, 2254.91, 0.1 + 0.2, 1e-7, 7)] == ["100", "2254.91", "0.3", "0.0000001", "7"]
+    assert [plain_decimal(v) for v in (100.0, 2254.91, 0.1 + 0.2, 1e-7, 7)] == [
+        "100", "2254.91", "0.3", "0.0000001", "7"]
 
 
 def test_not_an_xlsx_is_bad_input(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import realdocs
 from disclosures.extractors.recognizers.docinfo import (
     recognize_document_info,
     region_of,
@@ -13,7 +14,6 @@ from disclosures.model.layout import Document, Paragraph
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_DOCX = REPO / "fixtures" / "seed" / "luzhou-zfw-2024-final-accounts.docx"
-CORPUS = REPO / ".." / "shared" / "corpus"
 
 
 def doc_of(*texts: str) -> Document:
@@ -54,17 +54,16 @@ def test_regions():
     assert region_of("四川省泸州市江阳区财政局") == "四川省泸州市江阳区"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("shanghai-putuo/上海市普陀区商务委员会25年预算.pdf", ("上海市普陀区商务委员会", "上海市普陀区", 2025, "budget")),
-    ("jiangsu-province-budgets/江苏省人大办公厅/江苏省人大常委会2019年度部门预算公开.pdf",
-     ("江苏省人大常委会办公厅", "江苏省", 2019, "budget")),
-    ("shanghai-putuo/24年普陀区财政局（测试问题版本）.pdf",
-     ("上海市普陀区财政局", "上海市普陀区", 2024, "final_accounts")),
-])
+FIRST_PAGES = [
+    ("上海市普陀区商务委员会25年预算.pdf", ("上海市普陀区商务委员会", "上海市普陀区", 2025, "budget")),
+    ("江苏省人大常委会2019年度部门预算公开.pdf", ("江苏省人大常委会办公厅", "江苏省", 2019, "budget")),
+    ("24年普陀区财政局（测试问题版本）.pdf", ("上海市普陀区财政局", "上海市普陀区", 2024, "final_accounts")),
+]
+
+
+@pytest.mark.parametrize("name, expected",
+                         [pytest.param(*case, marks=realdocs.needs(case[0])) for case in FIRST_PAGES])
 def test_corpus_first_pages(name, expected):
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file absent: {path}")
     from disclosures.extractors.readers.pdf import read_pdf
-    info = recognize_document_info(read_pdf(path))
+    info = recognize_document_info(read_pdf(realdocs.path(name)))
     assert (info.organization, info.region, info.fiscal_year, info.kind) == expected

@@ -1,4 +1,5 @@
-"""Statement tables on the real corpus PDFs (skips cleanly where the corpus is absent).
+"""Statement tables on the real documents of ``benchmarks/corpus/MANIFEST.tsv``: the
+committed ones (``fixtures/real``) always, the others where the corpus is present.
 
 Spot values were checked by eye on the rendered pages named in each case.
 """
@@ -6,40 +7,32 @@ Spot values were checked by eye on the rendered pages named in each case.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
 import pytest
+import realdocs
 from disclosures.checks.statements import check_statements, identity_findings
 from disclosures.extractors.recognizers.statements import recognize_statements
 from disclosures.model.layout import Document
 from disclosures.model.records import DocumentInfo, Extraction
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-# the layout families these checks were built on (the city crawl has its own evaluation)
-FAMILIES = ("jiangsu-province-budgets", "shanghai-putuo")
 PLANTED = "24年普陀区财政局（测试问题版本）.pdf"
-
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
-
-
-def corpus_files() -> list[str]:
-    return sorted(p.name for family in FAMILIES for p in (CORPUS / family).rglob("*.pdf")) if CORPUS.is_dir() else []
+TEMPLATE = "附件2：部门决算模板.pdf"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read(name: str) -> Document:
     from disclosures.extractors.readers.pdf import read_pdf
 
-    return read_pdf(next(CORPUS.rglob(name)))
+    return read_pdf(realdocs.path(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def recognized(name: str) -> Extraction:
     return recognize_statements(read(name), DocumentInfo())
 
 
-@pytest.mark.parametrize("name", corpus_files())
+@pytest.mark.parametrize("name", realdocs.params(realdocs.docs()))
 def test_every_corpus_pdf_processes(name):
     ex = recognized(name)
     for line in ex.budget_lines:
@@ -63,33 +56,33 @@ FINAL_KINDS = [
     "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款收入支出决算表"]
 
 
-@pytest.mark.parametrize("name", [n for n in corpus_files() if n.startswith("上海市普陀区")])
+@pytest.mark.parametrize("name", realdocs.params(realdocs.docs("putuo-department-budget", "putuo-unit-budget")))
 def test_shanghai_budgets_have_all_nine_tables_in_order(name):
     assert [t.kind for t in recognized(name).tables] == SHANGHAI_BUDGET_KINDS
 
 
-JIANGSU_WITH_TABLES = [
-    "2017年度部门预算公开表.pdf", "2017年省检察院部门预算.pdf", "2018年省检察院部门预算公开.pdf",
-    "2019年度部门预算公开.pdf", "江苏省人大办公厅2017年度预算公开.pdf",
-    "江苏省人大常委会办公厅2019年部门预算公开表.pdf", "江苏省委办公厅2017年预算公开表格.pdf",
-    "江苏省委办公厅2018年度部门预算公开表.pdf", "江苏省委办公厅2019年度部门预算公开表格.pdf",
-    "江苏省政协办公厅2018度部门预算公开表.pdf", "江苏省政协办公厅2019年预算公开表.pdf",
-    "省人大办公厅2018预算公开.pdf"]
+JIANGSU_WITH_TABLES = realdocs.docs("jiangsu-narrative-tables", "jiangsu-public-tables")
 
 
-@pytest.mark.parametrize("name", JIANGSU_WITH_TABLES)
+def test_jiangsu_families_in_the_manifest():
+    # the files that print the 公开 tables (with or without the narrative): 5 + 7
+    assert len(JIANGSU_WITH_TABLES) == 12
+
+
+@pytest.mark.parametrize("name", realdocs.params(JIANGSU_WITH_TABLES))
 def test_jiangsu_public_tables_are_all_recognized(name):
     assert {t.kind for t in recognized(name).tables} == JIANGSU_KINDS
 
 
+@realdocs.needs(TEMPLATE, PLANTED)
 def test_final_accounts_template_and_planted_file():
-    assert [t.kind for t in recognized("附件2：部门决算模板.pdf").tables] == FINAL_KINDS
+    assert [t.kind for t in recognized(TEMPLATE).tables] == FINAL_KINDS
     # the planted file lists 三、支出决算表 in its contents but prints no such table
     assert [t.kind for t in recognized(PLANTED).tables] == [
         k for k in FINAL_KINDS if k != "支出决算表"]
 
 
-@pytest.mark.parametrize("name", [n for n in corpus_files() if n != PLANTED])
+@pytest.mark.parametrize("name", realdocs.params([d for d in realdocs.docs() if d.name != PLANTED]))
 def test_authentic_statements_reconcile(name):
     ex = recognized(name)
     for st in ex.statements:
@@ -98,6 +91,7 @@ def test_authentic_statements_reconcile(name):
     assert [f.message for f in check_statements(ex) if f.severity == "error"] == []
 
 
+@realdocs.needs(PLANTED)
 def test_planted_errors_do_not_reconcile():
     errors = [f for f in check_statements(recognized(PLANTED)) if f.severity == "error"]
     # 社会保障和就业支出 (一般公共预算财政拨款): 326.71万元 in the 财政拨款收入支出决算总表
@@ -124,13 +118,15 @@ SPOT_LINES = [
 ]
 
 
-@pytest.mark.parametrize("name, code, fund, measure, component, amount, page", SPOT_LINES)
+@pytest.mark.parametrize("name, code, fund, measure, component, amount, page",
+                         [pytest.param(*case, marks=realdocs.needs(case[0])) for case in SPOT_LINES])
 def test_spot_budget_lines(name, code, fund, measure, component, amount, page):
     hits = [ln for ln in recognized(name).budget_lines
             if (ln.code_raw, ln.fund, ln.measure, ln.component) == (code, fund, measure, component)]
     assert [(ln.amount, ln.provenance.page) for ln in hits] == [(amount, page)]
 
 
+@realdocs.needs("上海市普陀区人民政府办公室单位25年预算.pdf")
 def test_spot_summary_line_with_personnel_column():
     # 办公室单位25年预算 p.8: 一、一般公共服务支出 | 82,096,797.42 | 人员经费 13,819,399.88 元
     lines = [ln for ln in recognized("上海市普陀区人民政府办公室单位25年预算.pdf").budget_lines
@@ -141,13 +137,17 @@ def test_spot_summary_line_with_personnel_column():
     assert all(ln.fund == "all_sources" and ln.code_raw is None for ln in lines)
 
 
-@pytest.mark.parametrize("name, key, value, page", [
+SPOT_FACTS = [
     # 普陀区财政局 p.12: 合计 2,940.05 | 2,336.91 万元
     (PLANTED, "general_budget_expenditure", Decimal(29400500), 12),
     (PLANTED, "basic_total", Decimal(23369100), 12),
     # 办公室单位25年预算 p.8: 收入总计 91,016,775.35 元
     ("上海市普陀区人民政府办公室单位25年预算.pdf", "income_expenditure_total", Decimal("91016775.35"), 8),
-])
+]
+
+
+@pytest.mark.parametrize("name, key, value, page",
+                         [pytest.param(*case, marks=realdocs.needs(case[0])) for case in SPOT_FACTS])
 def test_spot_facts(name, key, value, page):
     facts = [f for f in recognized(name).facts if f.key == key]
     assert [(f.value, f.provenance.page) for f in facts] == [(value, page)]

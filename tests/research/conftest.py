@@ -52,7 +52,7 @@ def seed_files() -> tuple[Path, Path]:
 
 @pytest.fixture
 def cli():
-    """The research commands registered on a Typer app the way flows/cli.py does."""
+    """The research commands registered on a Typer app the way cli/app.py does."""
     import typer
     from disclosures.cli.research import COMMANDS
     from typer.testing import CliRunner

@@ -49,7 +49,7 @@ def test_png_of_a_table_cell(reference, cli, seed_files, tmp_path):
     ref = f"{reference.pdf_sha}#/projects/1/indicators/0/target"
     result = cli("show", ref, "--png", png, "--raw-dir", reference.raw_dir, "--db", reference.url)
     assert result.exit_code == 0, result.output
-    line = next(l for l in result.stdout.splitlines() if l.startswith(" *target"))
+    line = next(s for s in result.stdout.splitlines() if s.startswith(" *target"))
     value = line.split("text '")[1].split("'")[0]
     page = int(line.split("page ")[1].split(",")[0])
     assert value and value in text_in_box(seed_files[1], page, png)

@@ -36,7 +36,7 @@ def rows_of(url: str, sql: str) -> tuple[list[str], list[tuple]]:
 
 def as_dicts(url: str, sql: str) -> list[dict]:
     columns, rows = rows_of(url, sql)
-    return [dict(zip(columns, row)) for row in rows]
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def same_rows(a: list[tuple], b: list[tuple]) -> bool:
