@@ -23,6 +23,7 @@ from typing import Literal
 
 from disclosures.model.layout import Cell, Provenance, Table
 from disclosures.model.numbers import UNIT_FACTORS
+from disclosures.model.vocabulary import Component, Fund, Measure
 
 StatementRole = Literal["summary", "income", "function", "economic", "three_public"]
 ColumnRole = Literal["code", "name", "amount", "rownum", "unit", "text", "pct"]
@@ -58,12 +59,12 @@ class StatementKind:
     name: str
     role: StatementRole
     basis: Literal["final", "budget"]
-    fund: str | None
+    fund: Fund | None
     group: str
     scope: Literal["basic", "project"] | None = None
 
     @property
-    def measure(self) -> str:
+    def measure(self) -> Measure:
         return "actual" if self.basis == "final" else "budget"
 
 
@@ -73,9 +74,9 @@ class Column:
     path: tuple[str, ...]  # header segments, whitespace-free, top to bottom
     role: ColumnRole
     part: int | None = None  # 0/1/2 for a 类/款/项 code part, None for a whole code
-    measure: str | None = None
-    component: str | None = None
-    fund: str | None = None
+    measure: Measure | None = None
+    component: Component | None = None
+    fund: Fund | None = None
     period: Period = "current"
     subset: bool = False  # a 其中 column: part of another column, not a sibling of it
 

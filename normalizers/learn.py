@@ -12,8 +12,8 @@ does not have. ``benchmarks/learn_subjects.py`` runs it over a corpus.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from disclosures.model.records import Extraction
 from disclosures.normalizers.subjects import (

@@ -256,7 +256,8 @@ NEUTRAL_SEGMENTS = re.compile(r"^(部门|单位|本年度?|当年|\d{4}年度?|�
 # rows that carry a table's totals, not a subject
 TOTAL_LABEL = re.compile(r"(合计|总计|小计)$|^(合计|总计)")
 # 总表 expenditure halves list 类 as 一、一般公共服务支出; a numbered row is a subject
-NUMBERED_LABEL = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})\s*[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])\s*")
+NUMBERED_LABEL = re.compile(r"^(([一二三四五六七八九十]+|\d{1,2})\s*[、.．]"
+                            r"|[(（][一二三四五六七八九十\d]{1,3}[)）])\s*")
 # subject names carrying their level: 一般公共服务（类）
 LEVEL_SUFFIX = re.compile(r"[(（](类|款|项)[)）]$")
 # 功能分类 codes: 类 2xx, 款 2xxxx, 项 2xxxxxx; 经济分类: 3xx/5xx and their 款

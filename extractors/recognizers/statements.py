@@ -89,11 +89,13 @@ from disclosures.model.statements import (
     Column,
     ListedStatement,
     Panel,
+    Period,
     Reconciliation,
     StatementKind,
     StatementRow,
     StatementTable,
 )
+from disclosures.model.vocabulary import Component, Fund
 
 CODE_TEXT = re.compile(r"^\d{1,7}$")
 CODE_PREFIXED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(\S.*)$")
@@ -197,7 +199,8 @@ def paragraphs_to_title(paragraphs: list[Paragraph]) -> tuple[Paragraph, str] | 
             texts.append(paragraphs[i - 1].text + paragraphs[i].text)
         candidates += [(paragraphs[i], clean(t)) for t in texts if looks_like_title(t)]
     named = [c for c in candidates if statement_kind(c[1]) is not None]
-    return (named or candidates or [None])[0]
+    found = named or candidates
+    return found[0] if found else None
 
 
 def title_row_text(table: Table) -> str | None:
@@ -243,7 +246,7 @@ def is_column_number_row(texts: list[str]) -> bool:
     numbers = [int(t) for t in filled if SMALL_INT.match(t)]
     labels = [t for t in filled if ROWNUM_HEADER.match(t) or re.fullmatch(r"[-—*◆]+|[A-Z]", t)]
     return (len(numbers) >= 2 and len(numbers) + len(labels) == len(filled)
-            and all(b > a for a, b in zip(numbers, numbers[1:])))
+            and all(b > a for a, b in zip(numbers, numbers[1:], strict=False)))
 
 
 def is_subject_code(text: str) -> bool:
@@ -344,10 +347,10 @@ def column_role(path: list[str], texts: list[str]) -> tuple[str | None, int | No
     return None, None
 
 
-def column_period(path: tuple[str, ...], year: int | None) -> str:
+def column_period(path: tuple[str, ...], year: int | None) -> Period:
     """This year's figure, the prior year's (上年, or a year before the document's)
     or a change (增减): only this year's become lines."""
-    period = "current"
+    period: Period = "current"
     for seg in path:
         if CHANGE_HEADER.search(seg):
             return "change"
@@ -359,7 +362,7 @@ def column_period(path: tuple[str, ...], year: int | None) -> str:
     return period
 
 
-def column_component(path: tuple[str, ...]) -> tuple[str | None, str | None]:
+def column_component(path: tuple[str, ...]) -> tuple[Component | None, Fund | None]:
     """(component, fund) of an amount column, reading its header from the most
     specific segment up: ``基本支出/小计`` is the basic total, ``一般公共预算/小计``
     the fund's total, ``政府采购/小计`` no component of the contract."""
@@ -379,13 +382,13 @@ def column_component(path: tuple[str, ...]) -> tuple[str | None, str | None]:
     return "total", None
 
 
-def amount_semantics(column: Column, kind: StatementKind, fund: str | None, year: int | None) -> None:
+def amount_semantics(column: Column, kind: StatementKind, fund: Fund | None, year: int | None) -> None:
     path = column.path
     column.measure = next((m for seg in reversed(path) for pat, m in MEASURE_WORDS
                            if pat.search(seg)), kind.measure)
     if any(seg in MEASURE_SEGMENTS for seg in path):
         column.measure = next(MEASURE_SEGMENTS[s] for s in reversed(path) if s in MEASURE_SEGMENTS)
-    column.period = column_period(path, year)  # type: ignore[assignment]
+    column.period = column_period(path, year)
     column.subset = any(SUBSET_HEADER.search(s) for s in path)
     component, column_fund = column_component(path)
     column.component = component
