@@ -1,6 +1,6 @@
 """Generate the researchers' documentation from the code.
 
-    python docs/build_docs.py          # rewrite docs/views.md, docs/cli.md, docs/for-researchers.md
+    python docs/build_docs.py   # rewrite docs/views.md, cli.md, rules.md, for-researchers.md
 
 ``views.md`` comes from ``db/views.py`` (the SQL and each column's
 documentation), ``cli.md`` from the Typer app in ``cli/app.py``, and
@@ -105,6 +105,19 @@ def load_sample(url: str, raw_dir: Path) -> None:
         process_file(path, url, raw_root=raw_dir)
 
 
+def rules_markdown() -> str:
+    from disclosures.model.rules import RULES
+
+    rows = [(f"`{r.id}`", r.kind, "/".join(r.severities), r.description) for r in RULES.values()]
+    return "\n".join([
+        GENERATED, "", "# Finding rules", "",
+        "Every finding the pipeline stores names one of these rules (``model/rules.py``). "
+        "A *document* finding says the document contradicts itself or the rules of the genre; "
+        "an *extraction* finding says the pipeline could not read something reliably and says "
+        "nothing about the document. Filter `v_findings` on `kind` to keep one or the other.", "",
+        markdown_table(["rule", "kind", "severities", "what it means"], rows), ""])
+
+
 def researchers_markdown(url: str) -> str:
     from disclosures.cli.research import QUESTIONS, question_sql
     from disclosures.db.engine import get_engine
@@ -134,6 +147,7 @@ def build(sample_url: str | None = None) -> dict[Path, str]:
     return {
         DOCS / "views.md": views_markdown(),
         DOCS / "cli.md": cli_markdown(),
+        DOCS / "rules.md": rules_markdown(),
         DOCS / "for-researchers.md": researchers_markdown(sample_url),
     }
 

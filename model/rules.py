@@ -90,9 +90,10 @@ RULES: dict[str, RuleInfo] = _rules(
     ("text.doubled_punctuation", "document", "warning", "doubled punctuation (。。)"),
     ("text.year_mismatch", "document", "error",
      "a heading or date names a year that is not the document's"),
-    ("numbering.gap", "document", "warning", "list numbering skips a number"),
-    ("numbering.duplicate", "document", "warning", "list numbering repeats a number"),
-    ("numbering.style_switch", "document", "info", "list numbering changes style mid-list"),
+    # severities set by ``numbering.NumberingSettings``
+    ("numbering.gap", "document", "warning/info", "list numbering skips a number"),
+    ("numbering.duplicate", "document", "warning/info", "list numbering repeats a number"),
+    ("numbering.style_switch", "document", "info/warning", "list numbering changes style mid-list"),
     # -- statement arithmetic (document)
     ("statement.sum_children", "document", "error",
      "类 ≠ Σ款, 款 ≠ Σ项 or 合计 ≠ Σ类 in a statement table, beyond the printed rounding"),

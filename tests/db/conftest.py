@@ -110,7 +110,7 @@ def make_extraction() -> Extraction:
                 records=[indicators[2]]),
         Finding("performance.execution_rate", "error", "rate vs executed/adjusted",
                 records=[project, funding[0], item, facts[1]]),
-        Finding("placeholder", "info", "授予小微企业合同金额**万元", evidence=[para(52, "**万元", 20)]),
+        Finding("placeholder", "warning", "授予小微企业合同金额**万元", evidence=[para(52, "**万元", 20)]),
     ]
     info = DocumentInfo(organization="泸州市委政法委", region="泸州市", fiscal_year=2024,
                         kind="final_accounts",

@@ -154,7 +154,7 @@ def empty_source_text(extraction):
 
 def finding_about_an_unstored_record(extraction):
     stray = Fact("operating_cost", D("2595400"), "yuan", Provenance("paragraph 9", "259.54万元", "docx"))
-    extraction.findings.append(Finding("x", "info", "stray", records=[stray]))
+    extraction.findings.append(Finding("placeholder", "warning", "stray", records=[stray]))
 
 
 def fund_outside_the_contract(extraction):
