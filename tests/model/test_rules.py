@@ -6,7 +6,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
 from disclosures.checks.rules import REGISTRY as CHECK_RULES
 from disclosures.model.layout import Provenance
 from disclosures.model.records import Finding
