@@ -11,6 +11,7 @@ does not have. ``benchmarks/learn_subjects.py`` runs it over a corpus.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from disclosures.normalizers.subjects import (
 )
 
 LEARNED_COLUMNS = ("code", "name", "level", "parent", "years", "documents")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -45,7 +47,7 @@ def collect(evidence: dict[str, Evidence], pairs: Iterable[tuple[str, str]], yea
             sha256: str) -> None:
     for code, name in pairs:
         printed = clean_code(code)
-        if printed is None or not name_key(name):
+        if printed is None or len(CJK.findall(name_key(name))) < 2:
             continue
         item = evidence.setdefault(printed, Evidence())
         item.names[name_key(name)] += 1

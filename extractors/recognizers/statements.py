@@ -98,7 +98,8 @@ from disclosures.model.statements import (
 from disclosures.model.vocabulary import Component, Fund
 
 CODE_TEXT = re.compile(r"^\d{1,7}$")
-CODE_PREFIXED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(\S.*)$")
+# ``2013901 行政运行`` in one cell; never a number with its unit (``234万元``, ``2026年``)
+CODE_PREFIXED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(?![万亿千]?元|[年月日个次户人%])(\S.*)$")
 TITLE_END = re.compile(r"表(\([^)]*\))?$")
 AMOUNT_HEADER = re.compile(r"合计|小计|金额|支出|收入|经费|费|预算|决算|结余|资金|拨款")
 SMALL_INT = re.compile(r"^\d{1,2}$")
@@ -602,7 +603,8 @@ def content_role(hints: TitleHints, panels: list[Panel], rows: list[StatementRow
     valued = sum(1 for r in rows if r.amounts and not r.is_total)
     if len(set(coded)) < len(coded) and not by_unit(rows):
         return None  # a code on several rows keys items filed under subjects, not subjects
-    if functions and functions >= economics and (functions >= 2 or functions * 2 >= valued):
+    if functions and functions >= economics and (functions >= 2 or hints.kind is not None) \
+            and functions * 2 >= valued:
         return "function"
     if economics:
         return "economic"
@@ -631,12 +633,12 @@ def kind_for(hints: TitleHints, role: str, basis: str) -> StatementKind | None:
     if hints.kind is not None and hints.kind.role == role:
         kind = hints.kind
         return kind if kind.basis == basis else _with_basis(kind, basis)
-    fund = hints.fund if hints.fund_named else None
+    if not hints.fund_named:
+        return None  # no title: whose money the table shows is unknown
+    fund = hints.fund
     for k in (*BY_CONTENT, *KINDS):
         if (k.role, k.basis, k.fund, k.scope) == (role, basis, fund, hints.scope):
             return k
-    if not hints.fund_named:
-        return None
     for k in KINDS:  # the same table under the other basis
         if (k.role, k.fund, k.scope) == (role, fund, hints.scope):
             return _with_basis(k, basis)
