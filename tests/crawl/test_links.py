@@ -17,11 +17,11 @@ from disclosures.flows.crawl import (
     tree_to_links,
     trs_pager_urls,
 )
+from disclosures.extractors.readers import DOCUMENT_FORMATS, sniff_format
 from disclosures.flows.fetch import (
     content_disposition_name,
     decode_html,
     decode_percent,
-    sniff_format,
     url_file_name,
 )
 
@@ -103,12 +103,14 @@ def test_content_disposition_filename_star_wins():
     assert content_disposition_name(b"inline") is None
 
 
-def test_sniffing_tells_documents_from_error_pages():
-    assert sniff_format(b"%PDF-1.7\n") == "pdf"
-    assert sniff_format(b"\xef\xbb\xbf\r\n%PDF-1.4") == "pdf"  # junk before the header is legal
-    assert sniff_format(b"PK\x03\x04rest") == "zip"
-    assert sniff_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") == "ole"
-    assert sniff_format("<!DOCTYPE html><title>页面不存在</title>".encode()) is None
+def test_sniffing_a_download_head_tells_documents_from_error_pages():
+    """The crawler's check on a download's first bytes is the readers' sniffer."""
+    heads = {b"%PDF-1.7\n": "pdf", b"\xef\xbb\xbf\r\n%PDF-1.4": "pdf",  # junk before the header is legal
+             b"PK\x03\x04rest": "zip", b"PK\x03\x04..word/document.xml": "docx",
+             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",
+             "<!DOCTYPE html><title>页面不存在</title>".encode(): "html", b"": "empty"}
+    assert {head: sniff_format(head) for head in heads} == heads
+    assert [sniff_format(head) in DOCUMENT_FORMATS for head in heads] == [True] * 5 + [False] * 2
 
 
 def test_gb2312_pages_declared_in_meta_decode():
