@@ -363,14 +363,14 @@ def url_to_tokens(text: str) -> list[str]:
 
 
 def differ_by_a_page_number(a: str, b: str) -> bool:
-    """The same text but for one number, a small one on at least one side
+    """The same text but for one number, small on both sides
     (``column-index-1`` / ``column-index-2``, ``1`` / ``2``)."""
     ta, tb = url_to_tokens(a), url_to_tokens(b)
     if len(ta) != len(tb):
         return False
     diffs = [(x, y) for x, y in zip(ta, tb) if x != y]
     return (len(diffs) == 1 and diffs[0][0].isdigit() and diffs[0][1].isdigit()
-            and min(int(diffs[0][0]), int(diffs[0][1])) <= MAX_PAGE_NUMBER)
+            and max(int(diffs[0][0]), int(diffs[0][1])) <= MAX_PAGE_NUMBER)
 
 
 def is_numbered_variant(name: str, numbered: str) -> bool:

@@ -6,10 +6,13 @@ from datetime import date
 
 import pytest
 from disclosures.flows.crawl import (
+    Link,
+    ListSettings,
     PortalConfig,
     Scope,
     config_for_url,
     html_to_tree,
+    is_pager_sibling,
     list_page_links,
     next_page_by_param,
     text_to_date,
@@ -40,6 +43,55 @@ def test_trs_pager_new_form_with_div_id_and_record_count():
     html = "<script>createPageHTML('page_div', 2, 1, 'index', 'shtml', 37);</script>"
     assert trs_pager_urls(html, "https://x.gov.cn/czyjs/index_1.shtml") == [
         "https://x.gov.cn/czyjs/index.shtml", "https://x.gov.cn/czyjs/index_1.shtml"]
+
+
+def test_trs_pager_written_with_variables():
+    html = ('<script>var countPage = 3//共多少页\nvar currentPage = 0//当前页\n'
+            'createPageHTML(countPage, currentPage, "index", "html");</script>')
+    assert trs_pager_urls(html, COLUMN)[-1] == "https://www.example.gov.cn/zwgk/czyjs/index_2.html"
+
+
+@pytest.mark.parametrize("page, link, expected", [
+    ("https://x.gov.cn/gkml/czyjs/column-index-1.shtml", "https://x.gov.cn/gkml/czyjs/column-index-2.shtml", True),
+    ("https://x.gov.cn/gk/2026nbmczys/1.html", "https://x.gov.cn/gk/2026nbmczys/2.html", True),
+    ("https://x.gov.cn/cnsq/czsj/xxgk_list.shtml", "https://x.gov.cn/cnsq/czsj/xxgk_list_2.shtml", True),
+    ("https://x.gov.cn/col/col55590/index.html?jh=263", "https://x.gov.cn/col/col55590/index.html?jh=263&uid=7&pageNum=2",
+     True),
+    ("https://x.gov.cn/?a=dir&h=1&c=177950", "https://x.gov.cn/?a=dir&h=1&c=177950&page=3", True),
+    # another column, another year, another article: not a page of this list
+    ("https://x.gov.cn/col/col123/index.html", "https://x.gov.cn/col/col124/index.html", False),
+    ("https://x.gov.cn/?a=dir&c=177950", "https://x.gov.cn/?a=dir&c=177951", False),
+    ("https://x.gov.cn/?a=dir&c=177950&page=2", "https://x.gov.cn/?a=dir&page=3", False),
+    ("https://x.gov.cn/ys/2026/1.html", "https://x.gov.cn/ys/2026/1234567.html", False),
+    ("https://x.gov.cn/list.jsp?year=2025", "https://x.gov.cn/list.jsp?year=2024", False),
+])
+def test_pager_links_are_the_list_page_with_another_page_number(page, link, expected):
+    assert is_pager_sibling(page, link, ListSettings.page_params) is expected
+
+
+def test_jcms_entries_are_read_from_the_datastore():
+    html = ('<div id="5"><script type="text/xml"><datastore><recordset>'
+            '<record><![CDATA[<li><a href="/art/2026/2/10/art_101_1001.html">市教育局2026年部门预算</a>'
+            '<span>2026-02-10</span></li>]]></record></recordset></datastore></script></div>')
+    page = "https://www.example.gov.cn/col/col101/index.html"
+    (link,) = tree_to_links(html_to_tree(html, page))
+    assert (link.url, link.text) == ("https://www.example.gov.cn/art/2026/2/10/art_101_1001.html", "市教育局2026年部门预算")
+    assert "2026-02-10" in link.entry_text
+    assert Scope(config_for_url(page)).link_role(link, page) == "document"  # a JCMS article, outside the column's folder
+
+
+@pytest.mark.parametrize("text, url, role", [
+    ("2025年", "https://www.example.gov.cn/zwgk/ys/2025n/index.html", "list"),
+    ("2026年部门预算", "https://www.example.gov.cn/zwgk/ys/2026nbmys/", "list"),
+    ("2026年工作动态", "https://www.example.gov.cn/news/2026/", None),
+    ("市教育局2026年部门预算", "https://www.example.gov.cn/zwgk/gk/content_88.shtml", "document"),
+    ("市教育局2026年部门预算", "https://other.example.org/content_88.shtml", None),
+    ("下一页", "https://www.example.gov.cn/zwgk/czyjs/list.jsp?p=2", "list"),
+    ("2", "https://www.example.gov.cn/zwgk/czyjs/index_1.html", "list"),
+])
+def test_link_roles_on_a_list_page(text, url, role):
+    scope = Scope(config_for_url(COLUMN))
+    assert scope.link_role(Link(url, text, text), COLUMN) == role
 
 
 def test_next_link_text_is_followed_but_only_on_the_site():
