@@ -1052,7 +1052,10 @@ def build_deployments(portals_dir: Path = PORTALS_DIR, db_url: str | None = None
                       raw_root: str | None = None) -> list:
     """One ``crawl_portal`` deployment per portal config with an enabled
     schedule: its cron in its timezone (default 02:00 Asia/Shanghai). Nothing
-    is contacted; ``prefect.serve(*deployments)`` runs them (blocking)."""
+    is contacted; ``prefect.serve(*deployments)`` runs them (blocking).
+    Configs not yet checked against their site (``verified = false``, as the
+    generated city configs ship) are served too, tagged ``unverified``: a
+    crawl is how they get checked, and each run logs the warning."""
     from prefect.schedules import Cron
 
     deployments = []
@@ -1064,6 +1067,6 @@ def build_deployments(portals_dir: Path = PORTALS_DIR, db_url: str | None = None
             name=f"crawl-{config.name}",
             schedule=Cron(config.schedule.cron, timezone=config.schedule.timezone),
             parameters={k: v for k, v in parameters.items() if v is not None},
-            tags=["crawl", config.name],
+            tags=["crawl", config.name, *([] if config.verified else ["unverified"])],
             description=config.title or None))
     return deployments
