@@ -85,8 +85,8 @@ TRS_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 # Hanweb JCMS columns (col/col123/index.html) ship their entries as HTML inside
 # CDATA in <script type="text/xml"><datastore>…</datastore></script>, for a
 # script to render: the crawler reads them from there.
-JCMS_DATASTORE = re.compile(r"<script[^>]*type\s*=\s*[\"']text/xml[\"'][^>]*>(.*?)</script>", re.S | re.I)
-CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+JCMS_DATASTORE = re.compile(r"<script[^>]*type\s*=\s*[\"']text/xml[\"'][^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 # Numbers a pager shows; larger ones in a URL are ids or years, not page numbers.
 MAX_PAGE_NUMBER = 999
 FETCH_WORKERS = 4
@@ -438,7 +438,8 @@ class Scope:
                                     if not urlsplit(u).query)
         self.extensions = tuple(e.lower() for e in config.attachments.extensions)
         self.attachment_suffixes = tuple(f".{e}" for e in self.extensions)
-        self.names_file = re.compile(r"\.(%s)\s*[)）]?$" % "|".join(map(re.escape, self.extensions)), re.I)
+        alternatives = "|".join(map(re.escape, self.extensions))
+        self.names_file = re.compile(rf"\.({alternatives})\s*[)）]?$", re.IGNORECASE)
 
     def on_site(self, url: str) -> bool:
         return urlsplit(url).netloc in self.hosts
@@ -768,10 +769,11 @@ class StoredPageCache(PageCache):
         sha256 = hashlib.sha256(page.body).hexdigest()
         rawstore.put_bytes(page.body, sha256, ".html", self.raw_root)
         with write_transaction(self.engine) as conn:
-            upsert_page(conn, page.url, dict(
-                portal=self.portal, final_url=page.final_url, etag=page.validators.etag,
-                last_modified=page.validators.last_modified,
-                content_type=(page.content_type or "")[:128] or None, sha256=sha256, last_fetched=now()))
+            upsert_page(conn, page.url, {
+                "portal": self.portal, "final_url": page.final_url, "etag": page.validators.etag,
+                "last_modified": page.validators.last_modified,
+                "content_type": (page.content_type or "")[:128] or None, "sha256": sha256,
+                "last_fetched": now()})
 
 
 @dataclass(frozen=True)

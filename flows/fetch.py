@@ -40,7 +40,7 @@ import threading
 import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -48,7 +48,11 @@ from typing import Iterator
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpx
-from disclosures.extractors.readers import DOCUMENT_FORMATS, describe_format, sniff_format
+from disclosures.extractors.readers import (
+    DOCUMENT_FORMATS,
+    describe_format,
+    sniff_format,
+)
 from disclosures.model.errors import Failure
 from protego import Protego
 
@@ -125,7 +129,7 @@ class Validators:
             headers["If-Modified-Since"] = self.last_modified
         return headers
 
-    def updated_by(self, response: httpx.Response) -> "Validators":
+    def updated_by(self, response: httpx.Response) -> Validators:
         """The validators after ``response``: a 304 may repeat them or not (RFC 9110 §15.4.5)."""
         return Validators(response.headers.get("etag") or self.etag,
                           response.headers.get("last-modified") or self.last_modified)
@@ -340,7 +344,7 @@ class Fetcher:
         """The pause a 429/503 asks for; raises when it is longer than the cap."""
         if response.status_code not in RETRY_AFTER_STATUSES:
             return None
-        wait = retry_after_seconds(response.headers.get("retry-after"), datetime.now(timezone.utc))
+        wait = retry_after_seconds(response.headers.get("retry-after"), datetime.now(UTC))
         cap = self.settings.max_retry_after_seconds
         if wait is not None and wait > cap:
             raise FetchError(url, f"http_{response.status_code}",
@@ -418,7 +422,7 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
 
 

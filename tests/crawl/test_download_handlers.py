@@ -9,7 +9,13 @@ import hashlib
 import pytest
 from disclosures.fixtures.portal import server as mock
 from disclosures.flows.crawl import Link, Scope, config_for_url
-from disclosures.flows.fetch import Fetcher, FetchError, FetchSettings, Validators, query_file_name
+from disclosures.flows.fetch import (
+    Fetcher,
+    FetchError,
+    FetchSettings,
+    Validators,
+    query_file_name,
+)
 
 COLUMN = "https://www.example.gov.cn/zwgk/czyjs/index.html"
 

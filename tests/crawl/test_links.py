@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from disclosures.extractors.readers import DOCUMENT_FORMATS, sniff_format
 from disclosures.flows.crawl import (
     Link,
     ListSettings,
@@ -20,7 +21,6 @@ from disclosures.flows.crawl import (
     tree_to_links,
     trs_pager_urls,
 )
-from disclosures.extractors.readers import DOCUMENT_FORMATS, sniff_format
 from disclosures.flows.fetch import (
     content_disposition_name,
     decode_html,

@@ -9,7 +9,13 @@ import tomllib
 from collections import Counter
 
 import pytest
-from disclosures.flows.crawl import PORTALS_DIR, PortalConfigError, all_portals, build_deployments, load_portal
+from disclosures.flows.crawl import (
+    PORTALS_DIR,
+    PortalConfigError,
+    all_portals,
+    build_deployments,
+    load_portal,
+)
 
 
 def load_generator():

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 from disclosures.fixtures.portal import server as mock
-from disclosures.flows.fetch import Fetcher, FetchError, FetchSettings, Validators, retry_after_seconds
+from disclosures.flows.fetch import (
+    Fetcher,
+    FetchError,
+    FetchSettings,
+    Validators,
+    retry_after_seconds,
+)
 
-NOW = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC)
 
 
 def settings(**overrides) -> FetchSettings:
-    return FetchSettings(**{**dict(delay_seconds=0.01, timeout_seconds=2, retries=2, backoff_seconds=0.05),
-                            **overrides})
+    base = {"delay_seconds": 0.01, "timeout_seconds": 2, "retries": 2, "backoff_seconds": 0.05}
+    return FetchSettings(**{**base, **overrides})
 
 
 def test_a_server_answering_429_with_retry_after_2_is_not_asked_again_for_2_seconds(portal, tmp_path):
@@ -45,9 +51,8 @@ def test_the_pause_holds_for_the_whole_host(portal, tmp_path):
 
 
 def test_a_pause_longer_than_the_cap_fails_the_url_without_asking_again(portal, tmp_path):
-    with Fetcher(settings(max_retry_after_seconds=1)) as fetcher:
-        with pytest.raises(FetchError) as caught:
-            fetcher.get_file(portal.url(mock.RATE_LIMITED_URL), Validators(), tmp_path)
+    with Fetcher(settings(max_retry_after_seconds=1)) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.get_file(portal.url(mock.RATE_LIMITED_URL), Validators(), tmp_path)
     assert caught.value.http_status == 429
     assert "Retry-After 2 s, over max_retry_after_seconds (1)" in caught.value.detail
     assert len(portal.requests_to(mock.RATE_LIMITED_URL)) == 1

@@ -17,8 +17,8 @@ WILDCARD_ROBOTS = ("User-agent: *\n"
 
 
 def settings(**overrides) -> FetchSettings:
-    return FetchSettings(**{**dict(delay_seconds=0.01, timeout_seconds=0.5, retries=1, backoff_seconds=0.05),
-                            **overrides})
+    base = {"delay_seconds": 0.01, "timeout_seconds": 0.5, "retries": 1, "backoff_seconds": 0.05}
+    return FetchSettings(**{**base, **overrides})
 
 
 def test_no_robots_txt_allows_everything(make_portal, tmp_path):
