@@ -36,6 +36,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from disclosures.extractors.recognizers.performance_layout import (
     CONCLUSION_LABELS,
@@ -500,7 +501,7 @@ def money_pairs(walk: FormWalk, table: Table, row: int) -> list[tuple[Cell, Cell
     each pair once although merged cells repeat on the rows they span."""
     cells = table.row_cells(row)
     pairs = []
-    for label, value in zip(cells, cells[1:]):
+    for label, value in pairwise(cells):
         key = label_key(label.text)
         if not key or id(label) in walk.seen or cell_amount(label) is not None or is_known_label(key):
             continue
@@ -572,7 +573,7 @@ def read_source_row(walk: FormWalk, table: Table, row: int) -> None:
     keys = [label_key(cell.text) for cell in own_cells(table, row)]
     if walk.project is None or not any(TOTAL_RE.search(key) for key in keys):
         return
-    for source, header in walk.sources.items():
+    for header in walk.sources.values():
         value = table.cell_at(row, header.col)
         if value is None or value.row != row:
             continue

@@ -381,7 +381,7 @@ class BlockColumns:
     width: int
 
     @classmethod
-    def from_header(cls, table: Table, row: int, columns: dict[str, int]) -> "BlockColumns":
+    def from_header(cls, table: Table, row: int, columns: dict[str, int]) -> BlockColumns:
         cols = [cell.col for cell in table.row_cells(row)]
         ordinals = {name: cols.index(col) for name, col in columns.items() if col in cols}
         return cls(table, columns, ordinals, len(cols))

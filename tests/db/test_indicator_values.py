@@ -69,7 +69,7 @@ def test_views_give_numbers_and_met_as_1_or_0(samples, engine):
 def test_a_target_too_large_for_its_column_stays_text(samples, engine):
     extraction = numbered(samples)
     indicator = extraction.projects[0].indicators[0]
-    indicator.target_value = D("123456789")  # nine integer digits: the column holds eight
+    indicator.target_value = D(123456789)  # nine integer digits: the column holds eight
     findings = set_aside_unstorable(extraction)
     assert [f.rule for f in findings] == ["value.unstorable"]
     assert indicator.target_value is None and indicator.target == "2"

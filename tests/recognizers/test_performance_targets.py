@@ -16,7 +16,7 @@ real disclosures; every value asserted here was read off the rendered page:
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -31,14 +31,14 @@ XIAN = REAL / "xian-2026-budget-performance-targets-p33-p42.pdf"
 NINGDE = REAL / "ningde-2024-department-self-evaluation.pdf"
 
 
-@lru_cache(maxsize=None)
+@cache
 def recognized(path: Path) -> Extraction:
     if not path.exists():
         pytest.skip(f"real fixture missing: {path}")
     return recognize_performance(read(path), DocumentInfo())
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(path: Path) -> Extraction:
     if not path.exists():
         pytest.skip(f"real fixture missing: {path}")
