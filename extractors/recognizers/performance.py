@@ -524,7 +524,7 @@ def read_money_row(walk: FormWalk, table: Table, row: int) -> bool:
         return False
     if walk.mode != "money":
         # the label may be split over the rows it heads: 资金金额 / （万元） (西安 2022 气象局 p.31)
-        heads = [table.row_cells(r)[0] for r in range(row, min(row + 3, table.n_rows))]
+        heads = [cells[0] for r in range(row, min(row + 3, table.n_rows)) if (cells := table.row_cells(r))]
         walk.mode, walk.money_unit = "money", declared_unit(heads) or walk.caption.unit
     for label, value in pairs:
         walk.seen.add(id(label))
