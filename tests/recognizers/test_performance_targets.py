@@ -177,7 +177,18 @@ def test_central_style_self_evaluation_met_and_missed():
 # ---------------------------------------------------------------- small layouts built by hand
 
 def grid_table(rows: list[list[str]], index: int = 0) -> Table:
-    cells = [Cell(text=text, row=r, col=c) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    """A Table from a grid where ``^`` continues the cell above (a vertical merge)."""
+    owner: dict[tuple[int, int], Cell] = {}
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text == "^":
+                cell = owner[(r - 1, c)]
+                cell.rowspan = r - cell.row + 1
+            else:
+                cell = Cell(text=text, row=r, col=c)
+                cells.append(cell)
+            owner[(r, c)] = cell
     return Table(index=index, n_rows=len(rows), n_cols=len(rows[0]), cells=cells, extractor="test")
 
 
@@ -218,3 +229,29 @@ def test_a_header_word_beside_the_name_label_is_no_project():
     ])
     assert ex.projects == []
     assert [f.rule for f in ex.findings] == ["performance.unparsed_row", "performance.unparsed_row"]
+
+
+def test_central_template_goal_rows_do_not_swallow_the_indicator_header():
+    """The central 项目支出绩效自评表: 年度总体目标 spans its 预期目标 | 实际完成情况 row
+    and the answers below; the cell under it is the 绩效指标 block's label, not the goal
+    (the old reading took it as the goal and skipped the header: no indicators)."""
+    ex = recognize_rows([
+        ["项目名称", "社区养老服务补助", "", "", "", "", "", "", ""],
+        ["主管部门", "某市民政局", "", "", "", "实施单位", "某市养老服务中心", "", ""],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", ""],
+        ["^", "年度资金总额", "120", "110", "99", "10", "90%", "9", ""],
+        ["^", "其中：当年财政拨款", "120", "110", "99", "—", "90%", "—", ""],
+        ["^", "上年结转资金", "", "", "", "—", "", "—", ""],
+        ["年度总体目标", "预期目标", "", "", "", "实际完成情况", "", "", ""],
+        ["^", "为全市老人提供居家养老服务", "", "", "", "服务老人1200人", "", "", ""],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+         "偏差原因分析及改进措施"],
+        ["^", "产出指标", "数量指标", "服务老人数", "≥1000人", "1200人", "20", "20", ""],
+        ["^", "满意度指标", "服务对象满意度指标", "老人满意度", "≥90%", "88%", "10", "10", ""],
+        ["总分", "", "", "", "", "", "100", "95", ""],
+    ])
+    [project] = ex.projects
+    assert project.goal == "为全市老人提供居家养老服务"
+    assert [(i.name, i.operator, i.target, i.unit, i.actual) for i in project.indicators] == [
+        ("服务老人数", ">=", "1000", "人", "1200人"), ("老人满意度", ">=", "90", "%", "88%")]
+    assert project.budget_adjusted == Decimal(1100000) and project.total_score == Decimal(95)
