@@ -177,7 +177,7 @@ class FormWalk:
     project_table: int | None = None  # the table whose label started the project
     mode: str = ""  # "" | "funding" | "indicators" | "money" | "sources" | "list"
     funding: BlockColumns | None = None
-    money_unit: str = "万元"
+    money_unit: str | None = "万元"  # None: the form states no unit for its amounts
     indicators: BlockColumns | None = None
     level1: _Level | None = None
     level2: _Level | None = None
@@ -308,6 +308,7 @@ def new_project(walk: FormWalk, table: Table, cell: Cell, scope: str) -> Project
 
 
 def begin(walk: FormWalk, project: Project | None, table_index: int | None) -> None:
+    """Start reading ``project`` (None: a form without a usable name) from a clean state."""
     walk.mode, walk.level1, walk.level2, walk.funding_total_read = "", None, None, False
     walk.budget_rank, walk.project, walk.project_table, walk.blank = 0, project, table_index, False
     if project is not None:
