@@ -78,7 +78,6 @@ from disclosures.extractors.recognizers.performance_layout import (
     list_header_columns,
     own_cells,
     row_has_number,
-    row_is_empty,
     row_keys,
     second_header_row,
     source_header_columns,
@@ -193,10 +192,12 @@ class FormWalk:
     skip_rows: set[tuple[int, int]] = field(default_factory=set)
 
     def finding(self, rule: str, severity: str, message: str, table: Table, cells: list[Cell]) -> None:
-        evidence = [table.provenance(c) for c in cells if c.text.strip()] or [
-            table.provenance(c) for c in cells[:1]]
+        """A finding with the cells' text as evidence (an empty cell is no evidence:
+        the table's pages say where instead)."""
+        evidence = [table.provenance(c) for c in cells if c.text.strip()]
         records = [self.project] if self.project is not None else []
-        self.extraction.findings.append(Finding(rule, severity, message, records, evidence))
+        pages = [] if evidence else [p for p in table.pages if p]
+        self.extraction.findings.append(Finding(rule, severity, message, records, evidence, pages))
 
 
 def recognize_performance(doc: Document, info: DocumentInfo,
@@ -233,7 +234,8 @@ def form_has_results(group: FormGroup, settings: PerformanceSettings) -> bool:
 
 def walk_table(walk: FormWalk, table: Table) -> None:
     for row in range(table.n_rows):
-        if (table.index, row) in walk.skip_rows or row_is_empty(table, row):
+        if (table.index, row) in walk.skip_rows or not any(c.text.strip() for c in own_cells(table, row)):
+            # a row with no text of its own only continues cells merged from above
             continue
         walk_row(walk, table, row)
 

@@ -257,10 +257,6 @@ def own_cells(table: Table, row: int) -> list[Cell]:
     return [cell for cell in table.row_cells(row) if cell.row == row]
 
 
-def row_is_empty(table: Table, row: int) -> bool:
-    return all(not cell.text.strip() for cell in table.row_cells(row))
-
-
 def cell_right_of(table: Table, row: int, cell: Cell) -> Cell | None:
     cells = table.row_cells(row)
     position = next(i for i, c in enumerate(cells) if c is cell)

@@ -20,7 +20,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from disclosures.extractors.recognizers.performance import recognize_performance
+from disclosures.extractors.recognizers.performance import FormWalk, recognize_performance
+from disclosures.extractors.recognizers.performance_layout import DEFAULT_SETTINGS
 from disclosures.flows.pipeline import extract, read
 from disclosures.model.layout import Cell, Document, Table
 from disclosures.model.records import DocumentInfo, Extraction, check_provenance
@@ -255,3 +256,14 @@ def test_central_template_goal_rows_do_not_swallow_the_indicator_header():
     assert [(i.name, i.operator, i.target, i.unit, i.actual) for i in project.indicators] == [
         ("服务老人数", ">=", "1000", "人", "1200人"), ("老人满意度", ">=", "90", "%", "88%")]
     assert project.budget_adjusted == Decimal(1100000) and project.total_score == Decimal(95)
+
+
+def test_a_finding_never_cites_an_empty_cell():
+    """Fuzzing found a budget row whose only own cell was empty: an empty text is no
+    evidence the store can keep, so the finding names the table's pages instead."""
+    table = Table(index=3, n_rows=1, n_cols=2, cells=[Cell(text="", row=0, col=0, page=7)],
+                  pages=[7], extractor="test")
+    walk = FormWalk(DEFAULT_SETTINGS, Extraction(info=DocumentInfo()))
+    walk.finding("performance.unparsed_row", "warning", "x", table, table.row_cells(0))
+    [finding] = walk.extraction.findings
+    assert finding.evidence == [] and finding.pages == [7]
