@@ -20,7 +20,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from disclosures.extractors.recognizers.performance import FormWalk, recognize_performance
+from disclosures.extractors.recognizers.performance import (
+    FormWalk,
+    recognize_performance,
+)
 from disclosures.extractors.recognizers.performance_layout import DEFAULT_SETTINGS
 from disclosures.flows.pipeline import extract, read
 from disclosures.model.layout import Cell, Document, Table
