@@ -1,4 +1,4 @@
-"""绩效自评表: execution rate, scores within weights, weights and 合计."""
+"""绩效自评表: execution rate, scores within weights, weights and 合计, missed targets scored in full."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal
 from disclosures.checks.rules import (
     EXECUTION_RATE,
     EXECUTION_SCORE_OVER_WEIGHT,
+    MISSED_TARGET_FULL_SCORE,
     SCORE_OVER_WEIGHT,
     TOL,
     TOTAL_SCORE,
@@ -35,6 +36,20 @@ def check_scores(project: Project) -> Iterable[Finding]:
         if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
             yield SCORE_OVER_WEIGHT.finding([ind], project=project.name, indicator=ind.name,
                                             score=ind.score, weight=ind.weight)
+
+
+def check_missed_targets(project: Project) -> Iterable[Finding]:
+    """A target the actual did not meet (``met`` False, normalizers.targets) should
+    lose points; the seed's 平安建设经费 gives 表彰见义勇为先进个人 (target 10人,
+    actual 4) its full 3."""
+    for ind in project.indicators:
+        if ind.met is False and ind.weight is not None and ind.score is not None \
+                and ind.score >= ind.weight:
+            target = " ".join(t for t in (ind.operator if ind.operator != "qualitative" else None,
+                                          ind.target, ind.unit) if t)
+            yield MISSED_TARGET_FULL_SCORE.finding([ind], project=project.name, indicator=ind.name,
+                                                   target=target, actual=ind.actual,
+                                                   weight=ind.weight)
 
 
 def check_weights(project: Project) -> Iterable[Finding]:
@@ -76,6 +91,7 @@ def check_total_score(project: Project) -> Iterable[Finding]:
 
 PROJECT_CHECKS: tuple[Callable[[Project], Iterable[Finding]], ...] = (
     check_execution_rate, check_execution_score, check_scores, check_weights, check_total_score,
+    check_missed_targets,
 )
 
 

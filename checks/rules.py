@@ -60,6 +60,12 @@ WEIGHTS_SUM = Rule(
 TOTAL_SCORE = Rule(
     "performance.total_score", "error",
     "{project}: 合计 得分 {stated} but the scores add up to {computed}")
+# A warning, not an error: some provinces' scoring rules give full marks within a
+# tolerance of the target, and met is only as sure as the reading of the two texts.
+MISSED_TARGET_FULL_SCORE = Rule(
+    "performance.missed_target_full_score", "warning",
+    "{project}: indicator {indicator!r} missed its target ({target}, actual {actual}) "
+    "but scores the full {weight}")
 
 # ---------------------------------------------------------------- statement tables
 SUM_CHILDREN = Rule(
@@ -151,6 +157,7 @@ PRIOR_YEAR_CHANGE = Rule(
 REGISTRY: dict[str, Rule] = {rule.id: rule for rule in (
     EXECUTION_RATE, SCORE_OVER_WEIGHT, EXECUTION_SCORE_OVER_WEIGHT, WEIGHTS_SUM, TOTAL_SCORE,
     SUM_CHILDREN, SUM_COMPONENTS, CROSS_TABLE,
+    MISSED_TARGET_FULL_SCORE,
     TOTALS_BALANCE, PARTS_SUM, MISSING_TABLE,
     SHARE, SHARE_BASE, SHARE_BALANCED, CHANGE, NARRATIVE_VS_TABLE, NARRATIVE_VS_TABLE_MINOR,
     NARRATIVE_SUM, COMPARISON_WORD, EMPTY_TABLE,

@@ -12,6 +12,10 @@ history; the records of a document stay in ``db.models``' tables.
   Two URLs publishing the same bytes are two rows with the same ``sha256``.
 - ``fetch_log``: one row per attempt to fetch an attachment (and per listing
   or article page that failed), kept forever: the history of every URL.
+- ``crawl_pages``: one row per list or article page read, with the
+  validators the server gave and the sha256 of its bytes (kept in the raw
+  store), so the next crawl asks conditionally and reads a 304's page from
+  there (migration ``0005_crawl_pages``).
 
 Writes that belong together (a URL's new validators and its fetch-log row,
 plus retiring the rows of the document a re-published file replaced) happen in
@@ -104,6 +108,20 @@ class FetchLog(Base):
     seconds: Mapped[float | None] = mapped_column(Float)
 
 
+class CrawlPage(Base):
+    __tablename__ = "crawl_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    portal: Mapped[str] = mapped_column(String(128))
+    final_url: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    content_type: Mapped[str | None] = mapped_column(String(128))
+    sha256: Mapped[str] = mapped_column(String(64))
+    last_fetched: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 def current_document_id(conn: Connection, sha256: str) -> int | None:
     """The id of a document with these bytes whose rows are in the database."""
     return conn.scalar(select(Document.id).where(Document.sha256 == sha256,
@@ -175,6 +193,20 @@ def upsert_url(conn: Connection, url: str, values: dict, now: datetime) -> None:
         conn.execute(CrawlUrl.__table__.insert(), {"url": url, "first_seen": now, **known})
     else:
         conn.execute(update(CrawlUrl).where(CrawlUrl.id == exists).values(**known))
+
+
+def known_page(conn: Connection, url: str):
+    """The page's ``crawl_pages`` row, or None."""
+    table = CrawlPage.__table__
+    return conn.execute(select(table).where(table.c.url == url)).one_or_none()
+
+
+def upsert_page(conn: Connection, url: str, values: dict) -> None:
+    exists = conn.scalar(select(CrawlPage.id).where(CrawlPage.url == url))
+    if exists is None:
+        conn.execute(CrawlPage.__table__.insert(), {"url": url, **values})
+    else:
+        conn.execute(update(CrawlPage).where(CrawlPage.id == exists).values(**values))
 
 
 def log_fetch(conn: Connection, crawl_run_id: int, **values) -> None:

@@ -6,9 +6,13 @@ object as ``disclosures extract --json`` did, on SQLite and PostgreSQL alike.
 ``db/export.schema.json`` is this package's copy of the contract.
 
 Besides the schema's keys, projects carry ``source`` (self_evaluation |
-evaluation_report) and ``funding`` (the 预算执行情况 rows, each with the
-provenance of every value), and findings carry ``pages``; the schema allows
-extra keys.
+performance_targets | evaluation_report), ``scope`` (project | department) and
+``funding`` (the 预算执行情况 rows, each with the provenance of every value);
+indicators carry their target and actual as numbers (``target_comparator``,
+``target_value``, ``target_unit``, ``actual_comparator``, ``actual_value``,
+``actual_unit``) and ``met`` (true, false or null), beside the ``target`` and
+``actual`` strings as written; findings carry ``pages``. The schema allows
+extra keys on these objects.
 """
 
 from __future__ import annotations
@@ -232,6 +236,7 @@ def project_dict(row: Any, indicators: list, funding: list, prov: ProvenanceInde
         "goal": row.goal, "conclusion": row.conclusion, "problems": row.problems,
         "improvements": row.improvements,
         "source": row.source,
+        "scope": row.scope,
         "funding": [funding_dict(f, prov) for f in funding],
         "indicators": [indicator_dict(i, prov, decisions) for i in indicators],
         "provenance": prov.require("projects", row.id, "name"),
@@ -257,6 +262,13 @@ def indicator_dict(row: Any, prov: ProvenanceIndex, decisions: DecisionIndex) ->
         "target": row.target, "unit": row.unit, "actual": row.actual,
         "weight": json_number(row.weight), "score": json_number(row.score),
         "shortfall_reason": row.shortfall_reason,
+        "target_comparator": row.target_comparator,
+        "target_value": json_number(row.target_value),
+        "target_unit": row.target_unit,
+        "actual_comparator": row.actual_comparator,
+        "actual_value": json_number(row.actual_value),
+        "actual_unit": row.actual_unit,
+        "met": None if row.met is None else bool(row.met),
         "match": match_dict(row.match_method, row.match_score,
                             decisions.find(row.match_method, "indicator", row.name,
                                            row.name_canonical)),

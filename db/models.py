@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -156,6 +157,9 @@ class Project(RecordMixin, Base):
     conclusion: Mapped[str | None] = mapped_column(Text)
     problems: Mapped[str | None] = mapped_column(Text)
     improvements: Mapped[str | None] = mapped_column(Text)
+    # Added by migration 0006_indicator_values: project (a 项目 or 专项) or
+    # department (部门整体); nullable so rows stored before it stay valid.
+    scope: Mapped[str | None] = mapped_column(String(16))
 
 
 class ProjectFunding(RecordMixin, Base):
@@ -192,6 +196,17 @@ class Indicator(RecordMixin, Base):
     match_score: Mapped[float] = mapped_column(Float)
     level_match_method: Mapped[str] = mapped_column(String(16))
     level_match_score: Mapped[float] = mapped_column(Float)
+    # Added by migration 0006_indicator_values (normalizers.targets): target and
+    # actual as comparator, value (in its own unit, with a Ratio's 8 integer digits
+    # and 4 decimals: a larger one stays text, db.store says so) and unit; met
+    # true/false, NULL when undecided.
+    target_comparator: Mapped[str | None] = mapped_column(String(2))
+    target_value: Mapped[Decimal | None] = mapped_column(Ratio)
+    target_unit: Mapped[str | None] = mapped_column(Text)
+    actual_comparator: Mapped[str | None] = mapped_column(String(2))
+    actual_value: Mapped[Decimal | None] = mapped_column(Ratio)
+    actual_unit: Mapped[str | None] = mapped_column(Text)
+    met: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Finding(RecordMixin, Base):

@@ -82,7 +82,7 @@ NUMBER_FIELDS: dict[type, tuple[type[m.Base], tuple[str, ...]]] = {
                           "execution_weight", "execution_score", "total_score")),
     FundingRow: (m.ProjectFunding, ("budget_initial", "budget_adjusted", "executed",
                                     "execution_rate")),
-    Indicator: (m.Indicator, ("weight", "score")),
+    Indicator: (m.Indicator, ("weight", "score", "target_value", "actual_value")),
 }
 
 
@@ -434,7 +434,7 @@ def line_row(line: BudgetLine) -> dict:
             "match_score": float(line.match.score)}
 
 
-PROJECT_FIELDS = ("source", "code", "name", "department", "implementer", "budget_initial",
+PROJECT_FIELDS = ("source", "scope", "code", "name", "department", "implementer", "budget_initial",
                   "budget_adjusted", "executed", "execution_rate", "execution_weight",
                   "execution_score", "total_score", "goal", "conclusion", "problems", "improvements")
 
@@ -450,7 +450,9 @@ def funding_row(f: FundingRow) -> dict:
 
 
 INDICATOR_FIELDS = ("level1", "level2", "level1_raw", "level2_raw", "name", "name_canonical",
-                    "operator", "target", "unit", "actual", "weight", "score", "shortfall_reason")
+                    "operator", "target", "unit", "actual", "weight", "score", "shortfall_reason",
+                    "target_comparator", "target_value", "target_unit", "actual_comparator",
+                    "actual_value", "actual_unit", "met")
 
 
 def indicator_row(i: Indicator) -> dict:

@@ -22,10 +22,11 @@ shape of some expressions:
 A later migration that alters a table a view reads calls ``drop_views``
 before its change and ``create_views`` after it (PostgreSQL refuses to alter
 a column a view depends on; SQLite's batch table rebuild fails on a rename
-while a view names the table). Migration ``0004_views`` creates the views
-from this module as it is, so a view may only read columns that exist at
-revision ``0004_views``; a view that needs a newer column is created by the
-migration that adds it.
+while a view names the table). Each column and view says the version that
+added it (``since``), and a migration creates the views of its own version:
+``0004_views`` those of version 1, ``0006_indicator_values`` those of version
+2 (which read the columns it adds), so upgrading and downgrading through the
+revisions always finds the columns a view reads.
 
 Each column has a type (``COLUMN_TYPES``, by column name: a name means the
 same thing in every view), which the exports use to write exact decimals and
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from disclosures.model.errors import BadInput
 from sqlalchemy import Connection
 
-VIEWS_VERSION = 1
+VIEWS_VERSION = 2
 
 INTEGER, TEXT, FLOAT = "integer", "text", "float"
 AMOUNT, RATIO = "decimal(18,2)", "decimal(12,4)"  # as db.models.Amount, db.models.Ratio
@@ -50,14 +51,19 @@ COLUMN_TYPES: dict[str, str] = {
                     INTEGER),
     **dict.fromkeys(("value", "amount", "budget_initial", "budget_adjusted", "executed"), AMOUNT),
     **dict.fromkeys(("budget_pct", "execution_rate", "execution_rate_computed", "execution_weight",
-                     "execution_score", "total_score", "weight", "score", "score_pct"), RATIO),
+                     "execution_score", "total_score", "weight", "score", "score_pct", "target_value",
+                     "actual_value"), RATIO),
     **dict.fromkeys(("match_score", "x0", "top", "x1", "bottom", "confidence"), FLOAT),
+    "met": INTEGER,
 }
 
 # version -> what changed; docs/views.md prints it
 CHANGELOG: dict[int, str] = {
     1: "First public views: v_documents, v_facts, v_budget_lines, v_projects, v_indicators, "
        "v_findings, v_provenance.",
+    2: "v_indicators: target and actual as numbers (target_comparator, target_value, target_unit, "
+       "actual_comparator, actual_value, actual_unit) and met; v_projects: scope (project or "
+       "department); source may be performance_targets (绩效目标表).",
 }
 
 
@@ -67,6 +73,7 @@ class Column:
     expr: str
     en: str
     zh: str
+    since: int = 1  # the views version that added it
 
     @property
     def type(self) -> str:
@@ -252,14 +259,20 @@ V_BUDGET_LINES = View(
 
 V_PROJECTS = View(
     "v_projects", "Projects", "项目",
-    "One row per project of a 绩效自评表 or 专项绩效评价报告, with its 总额 budget row and score.",
-    "每个项目（绩效自评表、专项绩效评价报告）一行，含资金总额与得分。",
+    "One row per project of a 绩效自评表, 绩效目标表 or 专项绩效评价报告, with its 总额 budget row "
+    "and score.",
+    "每个项目（绩效自评表、绩效目标表、专项绩效评价报告）一行，含资金总额与得分。",
     f"FROM projects r {CURRENT} {provenance_join('projects', 'name')}",
     (
         Column("project_id", "r.id", "Row id (`disclosures show projects:ID`).", "记录编号"),
         *document_columns(),
-        Column("source", "r.source", "self_evaluation (绩效自评表) or evaluation_report.",
-               "来源：绩效自评表或绩效评价报告"),
+        Column("source", "r.source",
+               "self_evaluation (绩效自评表), performance_targets (绩效目标表) or evaluation_report.",
+               "来源：绩效自评表、绩效目标表或绩效评价报告"),
+        Column("scope", "r.scope",
+               "project (a 项目 or 专项) or department (部门整体: the unit's whole spending); NULL for "
+               "rows stored before views version 2.",
+               "范围：项目（含专项）或部门整体", since=2),
         Column("code", "r.code", "Project code when printed, e.g. 51050021Y000000024280.",
                "项目编码"),
         Column("name", "r.name", "Project name without the code.", "项目名称"),
@@ -314,7 +327,30 @@ V_INDICATORS = View(
         Column("operator", "r.operator", "=, >=, <=, >, < or qualitative.", "比较符或定性"),
         Column("target", "r.target", "年度指标值 as written (a string: 100, 优).", "年度指标值（原文）"),
         Column("unit", "r.unit", "Unit as written, e.g. %, 次.", "计量单位"),
+        Column("target_comparator", "r.target_comparator",
+               ">=, <=, =, > or < of the target (from 指标性质 or the printed ≥ ≤ 不低于 …); NULL when "
+               "none is printed or the target is no number.", "目标值比较符", since=2),
+        Column("target_value", "r.target_value",
+               "The target as a number (≥1200 → 1200); NULL when the printed target is not one "
+               "number (优, 按时完成, ≥30次；≥30篇).", "目标值（数值）", since=2),
+        Column("target_unit", "r.target_unit",
+               "The target's unit: the 度量单位 column, the unit printed after the number, or one "
+               "in brackets at the end of the indicator's name (…成本(万元/年)).", "目标值单位",
+               since=2),
         Column("actual", "r.actual", "实际完成值 as written.", "实际完成值（原文）"),
+        Column("actual_comparator", "r.actual_comparator", "A comparator printed with the actual.",
+               "实际完成值比较符", since=2),
+        Column("actual_value", "r.actual_value", "The actual as a number; NULL when it is not one.",
+               "实际完成值（数值）", since=2),
+        Column("actual_unit", "r.actual_unit",
+               "The actual's unit as printed; NULL when it prints none (it is then read in the "
+               "target's unit).", "实际完成值单位", since=2),
+        # 1/0 rather than a boolean: SQLite and PostgreSQL then return the same value
+        Column("met", "CASE WHEN r.met THEN 1 WHEN NOT r.met THEN 0 END",
+               "1 when the actual meets the target, 0 when it misses it: compared as numbers in "
+               "one unit, or a qualitative actual that repeats the target or says 完成/未完成; "
+               "NULL when it cannot be decided (see normalizers/targets.py).",
+               "是否完成目标：1 完成、0 未完成；无法判断时为空", since=2),
         Column("weight", "r.weight", "分值.", "分值"),
         Column("score", "r.score", "得分.", "得分"),
         Column("score_pct", rounded_ratio("r.score * 100", "r.weight"),
@@ -401,16 +437,18 @@ def get_view(name: str) -> View:
     raise UnknownView(f"{name!r} is not a public view; choose one of {', '.join(VIEW_NAMES)}")
 
 
-def select_sql(view: View) -> str:
-    items = ",\n       ".join(f"{col.expr} AS {col.name}" for col in view.columns)
+def select_sql(view: View, version: int = VIEWS_VERSION) -> str:
+    """The view's SELECT as of views version ``version``."""
+    items = ",\n       ".join(f"{col.expr} AS {col.name}" for col in view.columns
+                             if col.since <= version)
     return f"SELECT {items}\n{view.source}"
 
 
-def create_views(conn: Connection) -> None:
-    """(Re)create every view."""
+def create_views(conn: Connection, version: int = VIEWS_VERSION) -> None:
+    """(Re)create every view as of views version ``version`` (a migration names its own)."""
     drop_views(conn)
     for view in VIEWS:
-        conn.exec_driver_sql(f"CREATE VIEW {view.name} AS\n{select_sql(view)}")
+        conn.exec_driver_sql(f"CREATE VIEW {view.name} AS\n{select_sql(view, version)}")
 
 
 def drop_views(conn: Connection) -> None:

@@ -4,9 +4,13 @@
 
 1. ``discover`` walks the column — list pages (``下一页`` links, the TRS
    ``createPageHTML(total, current, "index", "html")`` pager read from its
-   arguments, ``?page=N`` parameters) and the article pages they list — and
-   returns every attachment link with what the listing said about it (title,
-   publish date, organization).
+   arguments, numbered pager links to the same URL with another page number
+   (``column-index-2.shtml``, ``?pageNum=2``), ``?page=N`` parameters, year
+   sub-columns) and the article pages they list — and returns every
+   attachment link (a file extension, or a download handler) with what the
+   listing said about it (title, publish date, organization). Pages come
+   with conditional requests: an unchanged page is a 304 and its stored copy
+   is read again.
 2. ``fetch_attachment`` runs per URL in a thread pool; ``flows.fetch`` keeps
    each host at one or two requests in flight with a delay between them. A
    conditional request built from the validators stored for that URL makes an
@@ -40,6 +44,7 @@ docs/scale-out.md describes running it across machines.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
 import shutil
@@ -55,12 +60,15 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from disclosures.flows.fetch import (
+    CachedPage,
     Fetcher,
     FetchError,
     FetchSettings,
     FileFetch,
+    Page,
     Validators,
     decode_percent,
+    query_file_name,
 )
 from disclosures.model.errors import BadInput, Failure
 from prefect import flow, get_run_logger, task
@@ -70,10 +78,19 @@ from prefect.futures import PrefectWrappedFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 PORTALS_DIR = Path(__file__).resolve().parent / "portals"
-HTML_SUFFIXES = ("", ".html", ".htm", ".shtml", ".jhtml", ".jsp", ".aspx", ".php")
+HTML_SUFFIXES = ("", ".html", ".htm", ".shtml", ".jhtml", ".jsp", ".aspx", ".php", ".do")
+# Pages a static server writes: a link text naming a .pdf never makes these an attachment.
+STATIC_PAGE_SUFFIXES = (".html", ".htm", ".shtml")
 # TRS list pages: index.html, index_1.html, …
 TRS_LIST_PAGE = re.compile(r"/index(_\d+)?\.s?html?$")
 TRS_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+# Hanweb JCMS columns (col/col123/index.html) ship their entries as HTML inside
+# CDATA in <script type="text/xml"><datastore>…</datastore></script>, for a
+# script to render: the crawler reads them from there.
+JCMS_DATASTORE = re.compile(r"<script[^>]*type\s*=\s*[\"']text/xml[\"'][^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+# Numbers a pager shows; larger ones in a URL are ids or years, not page numbers.
+MAX_PAGE_NUMBER = 999
 FETCH_WORKERS = 4
 
 
@@ -93,6 +110,15 @@ class ListSettings:
     next_link_texts: tuple[str, ...] = ("下一页", "下页", "后一页", "Next", "next")
     # Query-parameter paging (?page=2): the parameter's name, "" for none.
     page_param: str = ""
+    # Pager links: a link with one of these texts to the list page's own URL
+    # with another page number (column-index-2.shtml, 2.html, ?pageNum=2), or
+    # another value of a query parameter named like this.
+    page_params: str = r"p|pn|pg|page|page_?no|page_?num|page_?index|cur_?page|current_?page|curr?"
+    pager_link_text: str = (r"^(\d{1,3}|[<>«»‹›]+|首页|尾页|末页|上一?页|下一?页|前一页|后一页"
+                            r"|next|prev|previous|first|last)$")
+    # Year sub-columns: a column page linking one list per year ("2025年",
+    # "2026年部门预算"); such links are list pages wherever they point on the site.
+    sub_column_text: str = r"^(20\d{2})\s*年?度?\s*(部门|市级|本级)?\s*(预算|决算|预决算)?\s*(公开)?$"
     max_pages: int = 200
     # XPath of one listing entry (e.g. "//ul[@class='list-ul']/li"); "" takes
     # the parent element of each link.
@@ -104,8 +130,17 @@ class ListSettings:
 
 @dataclass(frozen=True)
 class DocumentSettings:
-    # Regexes of article pages; none: HTML pages under the start URL's folder.
+    # Regexes of article pages; none: the rules below.
     url_patterns: tuple[str, ...] = ()
+    # Without url_patterns an on-site page is an article when it is under the
+    # start URL's folder, its link text names one of these (the genre's own
+    # words: listings elsewhere on the site link budgets from their titles),
+    # or its URL has the shape of a CMS's article (TRS t20250930_123.html,
+    # Hanweb JCMS art/2025/9/30/art_12_345.html, the Guangdong government
+    # platform's post_123.html, VSB/Boda info/1234/5678.htm).
+    title_keywords: tuple[str, ...] = ("预算", "决算", "三公", "绩效")
+    article_patterns: tuple[str, ...] = (r"/t20\d{6}_\d+\.s?html?$", r"/art/20\d{2}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$",
+                                         r"/post_\d+\.html$", r"/info/\d+/\d+\.htm$")
     title_xpath: str = "//h1"
     # Where the attachments sit (e.g. "//div[@class='TRS_Editor']"); "" is the whole page.
     content_xpath: str = ""
@@ -116,6 +151,13 @@ class AttachmentSettings:
     extensions: tuple[str, ...] = ("pdf", "doc", "docx", "xls", "xlsx", "zip")
     # Download handlers without an extension, e.g. r"/download\.jsp\?fileId=".
     url_patterns: tuple[str, ...] = ()
+    # The handlers portals publish every attachment through (shared/PORTALS.md):
+    # downfile.jsp?filename=…, DownLoad.aspx?…, fileDownload.do?…, download?id=….
+    # Only the link text, Content-Disposition or the bytes say what they serve;
+    # the fetch decides by the bytes.
+    download_handlers: tuple[str, ...] = (
+        r"(?i)/[^/?#]*down[^/?#]*\.(jsp|aspx?|ashx|php|do|action)(\?|$)",
+        r"(?i)/(download|downloadfile|downfile|getfile|attachment)/?\?.")
     # Keep only links whose text or title contains one of these; empty keeps all.
     link_text_include: tuple[str, ...] = ()
 
@@ -128,6 +170,11 @@ class PortalConfig:
     source: str = ""  # the TOML file or the URL the config came from
     allowed_hosts: tuple[str, ...] = ()
     organization: str = ""  # a department's own site: every document is its
+    # False until someone has crawled the live site with this config and
+    # checked what it found (the generated city configs start unverified).
+    verified: bool = False
+    # The URL shape the column was classified as (flows/portals/build_configs.py).
+    shape: str = ""
     schedule: ScheduleSettings = ScheduleSettings()
     fetch: FetchSettings = field(default_factory=FetchSettings)
     list: ListSettings = ListSettings()
@@ -177,17 +224,33 @@ def config_for_url(url: str) -> PortalConfig:
 
 
 def load_portal(ref: str) -> PortalConfig:
-    """A portal from a URL, a TOML path, or a config name in ``flows/portals``."""
+    """A portal from a URL, a TOML path, or a config name in ``flows/portals``
+    (or a folder in it)."""
     if re.match(r"https?://", ref):
         return config_for_url(ref)
-    for path in (Path(ref), PORTALS_DIR / f"{ref}.toml"):
+    for path in (Path(ref), *portal_files().get(ref, ())):
         if path.is_file():
             return config_from_toml(path)
     raise PortalConfigError(f"{ref}: not a URL, a TOML file or a portal in {PORTALS_DIR}")
 
 
+def portal_files(directory: Path = PORTALS_DIR) -> dict[str, list[Path]]:
+    """Config files by portal name (the file stem), in ``directory`` and its folders."""
+    files: dict[str, list[Path]] = {}
+    for path in sorted(directory.rglob("*.toml")):
+        files.setdefault(path.stem, []).append(path)
+    return files
+
+
 def all_portals(directory: Path = PORTALS_DIR) -> list[PortalConfig]:
-    return [config_from_toml(p) for p in sorted(directory.glob("*.toml"))]
+    """Every config under ``directory``; two files of one name are an error
+    (a name must say which portal ``disclosures crawl NAME`` means)."""
+    configs = []
+    for name, paths in portal_files(directory).items():
+        if len(paths) > 1:
+            raise PortalConfigError(f"portal {name!r} is configured twice: {', '.join(map(str, paths))}")
+        configs.append(config_from_toml(paths[0]))
+    return configs
 
 
 # -- link discovery (pure functions over HTML) ---------------------------------
@@ -212,13 +275,20 @@ class Attachment:
 class Discovery:
     attachments: dict[str, Attachment] = field(default_factory=dict)
     pages: int = 0
+    not_modified: int = 0  # pages answered 304 and read from the page cache
     failures: list[FetchError] = field(default_factory=list)
 
 
 def html_to_tree(text: str, base_url: str):
-    root = lxml.html.fromstring(text or "<html></html>")
+    root = lxml.html.fromstring(unwrap_datastore(text) or "<html></html>")
     root.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
     return root
+
+
+def unwrap_datastore(html: str) -> str:
+    """A JCMS page with its ``<datastore>`` records in place of the script
+    holding them (other CMSs' pages come back unchanged)."""
+    return JCMS_DATASTORE.sub(lambda m: "".join(CDATA.findall(m.group(1))), html)
 
 
 def clean_text(text: str) -> str:
@@ -256,6 +326,12 @@ def tree_to_links(root, entry_xpath: str = "") -> list[Link]:
     return links
 
 
+def pager_variables(html: str) -> dict[str, int]:
+    """``var countPage = 12`` and the like: TRS templates often pass the
+    pager's numbers through variables (``createPageHTML(countPage, currentPage, …)``)."""
+    return {name: int(value) for name, value in re.findall(r"\b(\w+)\s*=\s*(\d+)\s*[;,\n/]", html)}
+
+
 def trs_pager_urls(html: str, page_url: str) -> list[str]:
     """Pages of a TRS ``createPageHTML`` pager, read from its arguments.
 
@@ -263,15 +339,17 @@ def trs_pager_urls(html: str, page_url: str) -> list[str]:
     stem, extension. Newer sites put a div id first and a record count last
     (``createPageHTML('page_div', 12, 1, 'index', 'html', 230)``): the first two
     integers are total and current; the stem is the string before the extension.
+    Numbers may come through variables (``var countPage = 12``).
     Page 0 is ``index.html``, page n is ``index_n.html``."""
     urls = []
+    variables = pager_variables(html)
     for args in TRS_PAGER.findall(html):
         parts = [a.strip().strip("'\"") for a in args.split(",")]
-        numbers = [int(p) for p in parts if p.isdigit()]
+        numbers = [int(p) if p.isdigit() else variables[p] for p in parts if p.isdigit() or p in variables]
         exts = [i for i, p in enumerate(parts) if p.lower() in ("html", "htm", "shtml")]
         if len(numbers) < 2 or not exts or exts[0] == 0:
             continue
-        total, stem, ext = numbers[0], parts[exts[0] - 1], parts[exts[0]]
+        total, stem, ext = min(numbers[0], MAX_PAGE_NUMBER), parts[exts[0] - 1], parts[exts[0]]
         urls += [urljoin(page_url, f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}") for n in range(total)]
     return urls
 
@@ -281,6 +359,58 @@ def next_page_by_param(url: str, param: str) -> str:
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     query[param] = str(int(query.get(param) or 1) + 1)
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def url_to_tokens(text: str) -> list[str]:
+    return re.findall(r"\d+|\D+", text)
+
+
+def differ_by_a_page_number(a: str, b: str) -> bool:
+    """The same text but for one number, small on both sides
+    (``column-index-1`` / ``column-index-2``, ``1`` / ``2``)."""
+    ta, tb = url_to_tokens(a), url_to_tokens(b)
+    if len(ta) != len(tb):
+        return False
+    diffs = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
+    return (len(diffs) == 1 and diffs[0][0].isdigit() and diffs[0][1].isdigit()
+            and max(int(diffs[0][0]), int(diffs[0][1])) <= MAX_PAGE_NUMBER)
+
+
+def is_numbered_variant(name: str, numbered: str) -> bool:
+    """``xxgk_list_2.shtml`` of ``xxgk_list.shtml``: the same name with a page number appended."""
+    stem, dot, ext = name.rpartition(".")
+    match = re.fullmatch(r"(.*)[_-](\d+)", numbered.rpartition(".")[0])
+    return bool(dot and match and match.group(1) == stem and numbered.endswith(f".{ext}")
+                and int(match.group(2)) <= MAX_PAGE_NUMBER)
+
+
+def query_page_change(query_a: str, query_b: str, page_param: str) -> bool:
+    """``query_b`` is ``query_a`` with another value of one page parameter —
+    changed or added, beside parameters only added (JCMS adds ``uid=`` to
+    ``?pageNum=``); nothing of ``query_a`` is dropped."""
+    qa, qb = dict(parse_qsl(query_a)), dict(parse_qsl(query_b))
+    if any(k not in qb for k in qa):
+        return False
+    changed = [k for k in qb if qa.get(k) != qb[k]]
+    paged = [k for k in changed if re.fullmatch(page_param, k, re.IGNORECASE)]
+    return (len(paged) == 1 and qb[paged[0]].isdigit() and int(qb[paged[0]]) <= MAX_PAGE_NUMBER
+            and all(k not in qa for k in changed if k != paged[0]))
+
+
+def is_pager_sibling(page_url: str, url: str, page_param: str) -> bool:
+    """``url`` is ``page_url`` with another page number: in the file name
+    (``column-index-2.shtml``, ``2.html``, ``xxgk_list_2.shtml``; TRS's
+    ``index_2.html`` too) or in a page parameter (``?uid=7&pageNum=2``)."""
+    a, b = urlsplit(page_url), urlsplit(url)
+    if a.netloc != b.netloc:
+        return False
+    if a.path == b.path:
+        return query_page_change(a.query, b.query, page_param)
+    folder_a, _, name_a = a.path.rpartition("/")
+    folder_b, _, name_b = b.path.rpartition("/")
+    return folder_a == folder_b and a.query == b.query and (
+        differ_by_a_page_number(name_a, name_b) or is_numbered_variant(name_a, name_b)
+        or is_numbered_variant(name_b, name_a))
 
 
 def text_to_date(text: str, pattern: str) -> date | None:
@@ -305,16 +435,32 @@ class Scope:
         self.config = config
         self.hosts = config.hosts()
         self.folders = tuple(urlsplit(u).path.rsplit("/", 1)[0] + "/" for u in config.start_urls)
-        self.attachment_suffixes = tuple(f".{e.lower()}" for e in config.attachments.extensions)
+        # A dynamic handler's column (``index.jsp?a=dir&c=177``) shares its
+        # folder with the whole site: only static columns make their folder an article rule.
+        self.static_folders = tuple(urlsplit(u).path.rsplit("/", 1)[0] + "/" for u in config.start_urls
+                                    if not urlsplit(u).query)
+        self.extensions = tuple(e.lower() for e in config.attachments.extensions)
+        self.attachment_suffixes = tuple(f".{e}" for e in self.extensions)
+        alternatives = "|".join(map(re.escape, self.extensions))
+        self.names_file = re.compile(rf"\.({alternatives})\s*[)）]?$", re.IGNORECASE)
 
     def on_site(self, url: str) -> bool:
         return urlsplit(url).netloc in self.hosts
 
+    def in_column(self, url: str) -> bool:
+        return self.on_site(url) and urlsplit(url).path.startswith(self.static_folders)
+
     def is_attachment(self, link: Link) -> bool:
+        """A file by its decoded extension; a download handler's URL (or a
+        file name in its query); a link text naming a file (``….pdf``) on a
+        URL that is no static page."""
         settings = self.config.attachments
         path = decode_percent(urlsplit(link.url).path).lower()
-        matched = path.endswith(self.attachment_suffixes) or any(
-            re.search(p, link.url) for p in settings.url_patterns)
+        query_name = query_file_name(link.url) or ""
+        matched = (path.endswith(self.attachment_suffixes)
+                   or query_name.lower().endswith(self.attachment_suffixes)
+                   or any(re.search(p, link.url) for p in settings.url_patterns + settings.download_handlers)
+                   or (bool(self.names_file.search(link.text)) and not path.endswith(STATIC_PAGE_SUFFIXES)))
         return matched and (not settings.link_text_include
                             or any(word in link.text for word in settings.link_text_include))
 
@@ -327,27 +473,46 @@ class Scope:
         path = urlsplit(url).path
         return path.startswith(self.folders) and bool(TRS_LIST_PAGE.search(path))
 
-    def is_document_page(self, url: str) -> bool:
+    def is_sub_column(self, link: Link) -> bool:
+        """A year's list under a column page ("2025年" → ``…/2025ys/``)."""
+        return self.on_site(link.url) and bool(re.search(self.config.list.sub_column_text, link.text))
+
+    def is_pager_link(self, link: Link, page_url: str) -> bool:
+        settings = self.config.list
+        return self.on_site(link.url) and (
+            link.text in settings.next_link_texts
+            or (bool(re.search(settings.pager_link_text, link.text, re.IGNORECASE))
+                and is_pager_sibling(page_url, link.url, settings.page_params)))
+
+    def is_document_page(self, url: str, text: str = "") -> bool:
         if not self.on_site(url) or self.is_list_page(url):
             return False
-        patterns = self.config.document.url_patterns
-        if patterns:
-            return any(re.search(p, url) for p in patterns)
+        settings = self.config.document
+        if settings.url_patterns:
+            return any(re.search(p, url) for p in settings.url_patterns)
         path = urlsplit(url).path
-        suffix = Path(path).suffix.lower()
-        return (path.startswith(self.folders) and path not in self.folders
-                and suffix in HTML_SUFFIXES and not path.endswith("/"))
+        if Path(path).suffix.lower() not in HTML_SUFFIXES or path in self.folders:
+            return False
+        if any(re.search(p, path) for p in settings.article_patterns) or any(
+                word in text for word in settings.title_keywords):
+            return True
+        return self.in_column(url) and not path.endswith("/")
+
+    def link_role(self, link: Link, page_url: str) -> str | None:
+        """What a link on a list page is: "attachment", "list", "document" or None."""
+        if self.is_attachment(link):
+            return "attachment"
+        if self.is_list_page(link.url) or self.is_pager_link(link, page_url) or self.is_sub_column(link):
+            return "list"
+        if self.is_document_page(link.url, link.text):
+            return "document"
+        return None
 
 
 def list_page_links(root, html: str, page_url: str, scope: Scope) -> list[str]:
-    """Further list pages: the TRS pager, 下一页 links, configured list URLs."""
-    settings = scope.config.list
+    """Further list pages: the TRS pager, pager links, year sub-columns, configured list URLs."""
     found = trs_pager_urls(html, page_url)
-    for link in tree_to_links(root):
-        if link.text in settings.next_link_texts and scope.on_site(link.url):
-            found.append(link.url)
-        elif scope.is_list_page(link.url):
-            found.append(link.url)
+    found += [link.url for link in tree_to_links(root) if scope.link_role(link, page_url) == "list"]
     return found
 
 
@@ -369,12 +534,24 @@ def page_title(root, settings: DocumentSettings) -> str | None:
 
 
 # -- discovery -----------------------------------------------------------------
-def discover(config: PortalConfig, fetcher: Fetcher, max_pages: int | None = None) -> Discovery:
+class PageCache:
+    """Pages as earlier crawls read them (validators + bytes), for conditional
+    requests; this base class remembers nothing (every page is fetched whole)."""
+
+    def get(self, url: str) -> CachedPage | None:
+        return None
+
+    def put(self, page: Page) -> None:
+        return None
+
+
+def discover(config: PortalConfig, fetcher: Fetcher, max_pages: int | None = None,
+             cache: PageCache | None = None) -> Discovery:
     """Walk list pages and their article pages; collect attachment links.
 
     Article pages yield only attachments (depth 1): the column's own listing
     decides which articles exist, so the crawl cannot wander off into the site."""
-    scope, found = Scope(config), Discovery()
+    scope, found, cache = Scope(config), Discovery(), cache or PageCache()
     limit = max_pages or config.list.max_pages
     queue: deque[tuple[str, str, dict]] = deque((u, "list", {}) for u in config.start_urls)
     seen: set[str] = set()
@@ -384,11 +561,14 @@ def discover(config: PortalConfig, fetcher: Fetcher, max_pages: int | None = Non
             continue
         seen.add(url)
         try:
-            page = fetcher.get_page(url)
+            page = fetcher.get_page(url, cache.get(url))
         except FetchError as exc:
             found.failures.append(exc)
             continue
         found.pages += 1
+        found.not_modified += page.not_modified
+        if not page.not_modified:
+            cache.put(page)
         scope.hosts.add(urlsplit(page.final_url).netloc)  # a column that moved to a new domain
         root = html_to_tree(page.text, page.final_url)
         if role == "list":
@@ -402,18 +582,21 @@ def read_list_page(root, html: str, page_url: str, scope: Scope, found: Discover
     """Queue pagination and article pages; attachments listed directly are kept."""
     settings = scope.config.list
     queued: list[tuple[str, str, dict[str, Any]]] = [
-        (u, "list", {}) for u in list_page_links(root, html, page_url, scope)]
+        (u, "list", {}) for u in trs_pager_urls(html, page_url)]
     entries = 0
     for link in tree_to_links(root, settings.entry_xpath):
+        role = scope.link_role(link, page_url)
         published = text_to_date(link.entry_text, settings.date_pattern)
         meta = {"title": link.text, "published": published}
-        if scope.is_attachment(link):
+        if role == "attachment":
             entries += 1
             found.attachments.setdefault(link.url, entry_to_attachment(
                 link, page_url, link.text, published, scope))
-        elif scope.is_document_page(link.url):
+        elif role == "document":
             entries += 1
             queued.append((link.url, "document", meta))
+        elif role == "list":
+            queued.append((link.url, "list", {}))
     if settings.page_param and entries:
         queued.append((next_page_by_param(page_url, settings.page_param), "list", {}))
     return queued
@@ -434,8 +617,9 @@ def read_document_page(root, page_url: str, entry: dict, scope: Scope, found: Di
 
 # -- the flow ------------------------------------------------------------------
 @task(name="discover", cache_policy=NO_CACHE)
-def discover_task(config: PortalConfig, fetcher: Fetcher, max_pages: int | None) -> Discovery:
-    return discover(config, fetcher, max_pages)
+def discover_task(config: PortalConfig, fetcher: Fetcher, max_pages: int | None,
+                  cache: PageCache | None = None) -> Discovery:
+    return discover(config, fetcher, max_pages, cache)
 
 
 @task(name="fetch_attachment", cache_policy=NO_CACHE)
@@ -561,6 +745,43 @@ def require_shared_database(db_url: str | None) -> None:
                          "every worker reaches (PostgreSQL: postgresql+psycopg://host/db), not SQLite")
 
 
+class StoredPageCache(PageCache):
+    """Pages in ``crawl_pages`` (validators) and the raw store (bytes). A
+    page whose bytes are gone from the raw store is fetched whole again."""
+
+    def __init__(self, engine, portal: str, raw_root: str | None):
+        self.engine, self.portal, self.raw_root = engine, portal, raw_root
+
+    def get(self, url: str) -> CachedPage | None:
+        from disclosures.db.crawl import known_page
+        from disclosures.flows import rawstore
+
+        with self.engine.connect() as conn:
+            row = known_page(conn, url)
+        stored = rawstore.find(row.sha256, self.raw_root) if row is not None else None
+        if stored is None:
+            return None
+        return CachedPage(Validators(row.etag, row.last_modified), stored.read_bytes(), row.content_type)
+
+    def put(self, page: Page) -> None:
+        """Only pages with a validator are kept: without one the server
+        cannot answer 304, and the copy would never be read."""
+        from disclosures.db.crawl import upsert_page
+        from disclosures.db.engine import write_transaction
+        from disclosures.flows import rawstore
+
+        if not (page.validators.etag or page.validators.last_modified):
+            return
+        sha256 = hashlib.sha256(page.body).hexdigest()
+        rawstore.put_bytes(page.body, sha256, ".html", self.raw_root)
+        with write_transaction(self.engine) as conn:
+            upsert_page(conn, page.url, {
+                "portal": self.portal, "final_url": page.final_url, "etag": page.validators.etag,
+                "last_modified": page.validators.last_modified,
+                "content_type": (page.content_type or "")[:128] or None, "sha256": sha256,
+                "last_fetched": now()})
+
+
 @dataclass(frozen=True)
 class Known:
     """What the database knew about a URL before this crawl fetched it."""
@@ -642,7 +863,12 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
     pages = None
     try:
         with Fetcher(settings) as fetcher, tempfile.TemporaryDirectory(prefix="disclosures-crawl-") as workdir:
-            found = discover_task(config, fetcher, max_pages)
+            if not config.verified and Path(config.source).suffix == ".toml":
+                get_run_logger().warning(
+                    "%s: this configuration has not been checked against the live site (verified = false "
+                    "in %s): read the fetch log of this run before trusting what it found",
+                    config.name, config.source)
+            found = discover_task(config, fetcher, max_pages, StoredPageCache(engine, config.name, raw_root))
             pages = found.pages
             for failure in found.failures:
                 record_page_failure(run, failure)
@@ -676,7 +902,8 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
         raise
     with write_transaction(engine) as conn:
         counts = close_crawl(conn, run.crawl_id, "completed", pages, now())
-    summary = {"crawl_run_id": run.crawl_id, "portal": config.name, "pages": pages, **counts}
+    summary = {"crawl_run_id": run.crawl_id, "portal": config.name, "pages": pages,
+               "pages_not_modified": found.not_modified, **counts}
     get_run_logger().info("crawl of %s: %s", config.name, summary)
     return summary
 
@@ -845,7 +1072,10 @@ def build_deployments(portals_dir: Path = PORTALS_DIR, db_url: str | None = None
                       raw_root: str | None = None) -> list:
     """One ``crawl_portal`` deployment per portal config with an enabled
     schedule: its cron in its timezone (default 02:00 Asia/Shanghai). Nothing
-    is contacted; ``prefect.serve(*deployments)`` runs them (blocking)."""
+    is contacted; ``prefect.serve(*deployments)`` runs them (blocking).
+    Configs not yet checked against their site (``verified = false``, as the
+    generated city configs ship) are served too, tagged ``unverified``: a
+    crawl is how they get checked, and each run logs the warning."""
     from prefect.schedules import Cron
 
     deployments = []
@@ -857,6 +1087,6 @@ def build_deployments(portals_dir: Path = PORTALS_DIR, db_url: str | None = None
             name=f"crawl-{config.name}",
             schedule=Cron(config.schedule.cron, timezone=config.schedule.timezone),
             parameters={k: v for k, v in parameters.items() if v is not None},
-            tags=["crawl", config.name],
+            tags=["crawl", config.name, *([] if config.verified else ["unverified"])],
             description=config.title or None))
     return deployments

@@ -2,20 +2,29 @@
 
 What government portals need (see shared/PORTALS.md):
 
-- **Politeness**: robots.txt is obeyed (``urllib.robotparser``), the
-  User-Agent names the project and a contact, and each host gets at most
-  ``per_host_concurrency`` requests in flight with ``delay_seconds`` between
-  request starts — these are small servers.
+- **Politeness**: robots.txt is obeyed as RFC 9309 reads it (``protego``,
+  the parser Scrapy uses: wildcards, ``$``, longest match wins): a 4xx
+  robots.txt (none, as on most small government portals) allows everything,
+  a 5xx or unreachable one disallows the whole host for the crawl (§2.3.1.4)
+  and every refusal says why. The User-Agent names the project and a
+  contact, and each host gets at most ``per_host_concurrency`` requests in
+  flight with ``delay_seconds`` between request starts — these are small
+  servers.
 - **Flaky servers**: 5xx, 429, timeouts and dropped connections are retried
-  with exponential backoff; 4xx (a 404) is an answer, not retried.
+  with exponential backoff and jitter; a ``Retry-After`` (seconds or an
+  HTTP-date) on a 429/503 pauses the whole host that long, and one asking for
+  more than ``max_retry_after_seconds`` is not retried in this crawl; 4xx (a
+  404) is an answer, not retried.
 - **Redirects** (site migrations to a new domain) are followed hop by hop, so
   each hop is checked against robots.txt, paced, and recorded.
-- **Attachments** are streamed to disk with a size cap; the first bytes decide
-  the format (``%PDF-``, zip → docx/xlsx/zip, OLE → doc/xls), because portals
-  answer a missing file with an HTML "page not found" and status 200.
+- **Attachments** are streamed to disk with a size cap; the bytes decide the
+  format (``extractors.readers.sniff_format``, the one sniffer the readers
+  use too), because portals answer a missing file with an HTML "page not
+  found" and status 200, and download handlers (``downfile.jsp?…``) give no
+  extension at all.
 - **Conditional requests**: the stored ETag / Last-Modified go out as
-  If-None-Match / If-Modified-Since, so an unchanged file is answered 304 and
-  not downloaded again.
+  If-None-Match / If-Modified-Since, so an unchanged file — or list page —
+  is answered 304 and not downloaded again.
 - **File names**: Content-Disposition ``filename*``/``filename``, else the
   URL's last segment; percent-encoded names are UTF-8 or, on older sites, GBK.
 """
@@ -24,32 +33,42 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import re
 import tempfile
 import threading
 import time
-import urllib.robotparser
-import zipfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpx
+from disclosures.extractors.readers import (
+    DOCUMENT_FORMATS,
+    describe_format,
+    sniff_format,
+)
 from disclosures.model.errors import Failure
+from protego import Protego
 
 CONTACT_ENV = "DISCLOSURES_CONTACT"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Retried: the server is overloaded or restarting, the answer may differ next time.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Retry-After is defined for these (RFC 9110 §10.2.3, RFC 6585 §4).
+RETRY_AFTER_STATUSES = frozenset({429, 503})
 HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-# PDF readers accept up to 1 KiB of junk before the header; some portals' CMSs
-# prepend a BOM or whitespace.
-PDF_HEADER_WINDOW = 1024
+# Bytes enough to tell a document from an HTML error page (PDF readers accept
+# up to 1 KiB of junk before the header).
+SNIFF_HEAD_BYTES = 1024
+# Formats a download may end in; the sniffer's vaguer answers ("ole", an
+# encrypted Office file) keep the extension the server or the link gave.
+CONCRETE_FORMATS = frozenset({"pdf", "docx", "xlsx", "zip", "doc", "xls"})
 
 
 def default_user_agent() -> str:
@@ -72,6 +91,12 @@ class FetchSettings:
     download_seconds: float = 600.0
     retries: int = 3
     backoff_seconds: float = 2.0
+    # The backoff is multiplied by a random factor in [1 - jitter, 1 + jitter],
+    # so threads (and crawlers) that failed together do not retry together.
+    backoff_jitter: float = 0.5
+    # A Retry-After longer than this is not waited for: the URL fails for this
+    # crawl (the server asked for a pause; the next night's crawl tries again).
+    max_retry_after_seconds: float = 120.0
     max_bytes: int = 200 * 1024 * 1024
     max_page_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
@@ -104,6 +129,20 @@ class Validators:
             headers["If-Modified-Since"] = self.last_modified
         return headers
 
+    def updated_by(self, response: httpx.Response) -> Validators:
+        """The validators after ``response``: a 304 may repeat them or not (RFC 9110 §15.4.5)."""
+        return Validators(response.headers.get("etag") or self.etag,
+                          response.headers.get("last-modified") or self.last_modified)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A page as an earlier crawl read it: its validators and its bytes."""
+
+    validators: Validators
+    body: bytes
+    content_type: str | None = None
+
 
 @dataclass
 class Page:
@@ -112,6 +151,11 @@ class Page:
     redirects: list[str]
     http_status: int
     text: str
+    body: bytes = b""
+    content_type: str | None = None
+    validators: Validators = Validators()
+    # 304: ``text`` and ``body`` are the cached copy's, the server sent none.
+    not_modified: bool = False
 
 
 @dataclass
@@ -130,6 +174,20 @@ class FileFetch:
     file_name: str | None = None
     format: str | None = None
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class RobotsRules:
+    """One host's robots.txt as RFC 9309 reads it; ``reason`` says how it was read."""
+
+    parser: Protego | None = None
+    disallow_all: bool = False
+    reason: str = ""
+
+    def allows(self, url: str, user_agent: str) -> bool:
+        if self.disallow_all:
+            return False
+        return self.parser is None or self.parser.can_fetch(url, user_agent)
 
 
 class HostGate:
@@ -162,6 +220,11 @@ class HostGate:
                 with self._lock:
                     self._next_start = max(self._next_start, time.monotonic() + self._delay)
 
+    def pause(self, seconds: float) -> None:
+        """No request to this host starts within ``seconds`` from now (a Retry-After)."""
+        with self._lock:
+            self._next_start = max(self._next_start, time.monotonic() + seconds)
+
 
 class Fetcher:
     """One crawl's HTTP client: shared by its threads, one gate and robots.txt per host."""
@@ -173,9 +236,10 @@ class Fetcher:
             timeout=httpx.Timeout(self.settings.timeout_seconds),
             follow_redirects=False, transport=transport)
         self._gates: dict[str, HostGate] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._robots: dict[str, RobotsRules] = {}
         self._lock = threading.Lock()
         self._robots_lock = threading.Lock()
+        self._random = random.Random()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -191,12 +255,16 @@ class Fetcher:
                 self._gates[host] = HostGate(self.settings.per_host_concurrency, self.settings.delay_seconds)
             return self._gates[host]
 
-    def allowed(self, url: str) -> bool:
+    def refusal(self, url: str) -> str | None:
+        """Why robots.txt refuses ``url``, or None when it may be fetched."""
         if not self.settings.respect_robots:
-            return True
-        return self.robots_for(url).can_fetch(self.settings.user_agent, url)
+            return None
+        rules = self.robots_for(url)
+        if rules.allows(url, self.settings.user_agent):
+            return None
+        return rules.reason if rules.disallow_all else f"robots.txt disallows {url}"
 
-    def robots_for(self, url: str) -> urllib.robotparser.RobotFileParser:
+    def robots_for(self, url: str) -> RobotsRules:
         """The host's robots.txt, fetched once per crawl (threads wait for the first)."""
         host = host_of(url)
         with self._robots_lock:
@@ -204,22 +272,20 @@ class Fetcher:
                 self._robots[host] = self.load_robots(host)
             return self._robots[host]
 
-    def load_robots(self, host: str) -> urllib.robotparser.RobotFileParser:
-        """RFC 9309: a missing robots.txt (4xx) allows everything; one that
-        cannot be read (5xx, network) disallows everything for this crawl."""
+    def load_robots(self, host: str) -> RobotsRules:
+        """RFC 9309 §2.3.1: a robots.txt answered 4xx (there is none) allows
+        everything; one answered 5xx, or not at all, disallows the whole host —
+        for this crawl, the next one asks again."""
         robots_url = f"{host}/robots.txt"
-        parser = urllib.robotparser.RobotFileParser(robots_url)
         try:
             response, _, _ = self.request(robots_url, {}, check_robots=False)
+            with closing(response):
+                body = read_capped(response, self.settings.max_page_bytes, robots_url,
+                                   time.monotonic() + self.settings.download_seconds)
         except FetchError as exc:
-            # the attribute RobotFileParser.read() sets itself (not in typeshed)
-            parser.disallow_all = exc.http_status is None or exc.http_status >= 500  # type: ignore[attr-defined]
-            return parser
-        with closing(response):
-            body = read_capped(response, self.settings.max_page_bytes, robots_url,
-                               time.monotonic() + self.settings.download_seconds)
-        parser.parse(decode_html(body, response.headers.get("content-type")).splitlines())
-        return parser
+            return robots_failure_to_rules(robots_url, exc)
+        text = decode_html(body, response.headers.get("content-type"))
+        return RobotsRules(Protego.parse(text), reason=f"{robots_url} read")
 
     # -- requests ---------------------------------------------------------
     def request(self, url: str, headers: dict[str, str], check_robots: bool = True
@@ -229,8 +295,9 @@ class Fetcher:
         redirects: list[str] = []
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            if check_robots and not self.allowed(current):
-                raise FetchError(url, "disallowed", f"robots.txt disallows {current}", redirects=redirects)
+            refusal = self.refusal(current) if check_robots else None
+            if refusal:
+                raise FetchError(url, "disallowed", refusal, redirects=redirects)
             response = self.send_with_retries(current, headers, redirects)
             location = response.headers.get("location")
             if response.status_code in REDIRECT_STATUSES and location:
@@ -266,40 +333,97 @@ class Fetcher:
                 if response.status_code not in RETRY_STATUSES or last:
                     return response
                 response.close()
-            time.sleep(self.settings.backoff_seconds * 2 ** attempt)
+                wait = self.retry_after(response, url, redirects)
+                if wait is not None:
+                    self.gate(url).pause(wait)  # the host asked for a pause, not only this URL
+                    continue
+            time.sleep(self.backoff(attempt))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def get_page(self, url: str) -> Page:
-        response, final_url, redirects = self.request(url, {})
+    def retry_after(self, response: httpx.Response, url: str, redirects: list[str]) -> float | None:
+        """The pause a 429/503 asks for; raises when it is longer than the cap."""
+        if response.status_code not in RETRY_AFTER_STATUSES:
+            return None
+        wait = retry_after_seconds(response.headers.get("retry-after"), datetime.now(UTC))
+        cap = self.settings.max_retry_after_seconds
+        if wait is not None and wait > cap:
+            raise FetchError(url, f"http_{response.status_code}",
+                             f"HTTP {response.status_code} with Retry-After {wait:g} s, over "
+                             f"max_retry_after_seconds ({cap:g}): not asked again in this crawl",
+                             http_status=response.status_code, redirects=redirects)
+        return wait
+
+    def backoff(self, attempt: int) -> float:
+        jitter = self.settings.backoff_jitter
+        return self.settings.backoff_seconds * 2 ** attempt * self._random.uniform(1 - jitter, 1 + jitter)
+
+    def get_page(self, url: str, cached: CachedPage | None = None) -> Page:
+        """A list or article page; with ``cached``, a conditional request whose
+        304 answer gives the cached copy back."""
+        validators = cached.validators if cached else Validators()
+        response, final_url, redirects = self.request(url, validators.headers())
         with closing(response):
-            body = read_capped(response, self.settings.max_page_bytes, url,
-                               time.monotonic() + self.settings.download_seconds)
-        return Page(url, final_url, redirects, response.status_code,
-                    decode_html(body, response.headers.get("content-type")))
+            if response.status_code == 304 and cached is not None:
+                body, content_type, not_modified = cached.body, cached.content_type, True
+            else:
+                body = read_capped(response, self.settings.max_page_bytes, url,
+                                   time.monotonic() + self.settings.download_seconds)
+                content_type, not_modified = response.headers.get("content-type"), False
+                validators = Validators()
+        return Page(url, final_url, redirects, response.status_code, decode_html(body, content_type), body,
+                    content_type, validators.updated_by(response), not_modified)
 
     def get_file(self, url: str, validators: Validators, workdir: Path, link_text: str | None = None) -> FileFetch:
         """Fetch an attachment into ``workdir``; 304 when ``validators`` still hold."""
         t0 = time.monotonic()
         response, final_url, redirects = self.request(url, validators.headers())
         with closing(response):
-            fresh = Validators(response.headers.get("etag"), response.headers.get("last-modified"))
             if response.status_code == 304:
-                kept = Validators(fresh.etag or validators.etag, fresh.last_modified or validators.last_modified)
-                return FileFetch(url, final_url, redirects, 304, True, kept,
+                return FileFetch(url, final_url, redirects, 304, True, validators.updated_by(response),
                                  seconds=time.monotonic() - t0)
+            fresh = Validators().updated_by(response)
             try:
-                tmp, sha256, size, head = stream_to_file(response, workdir, self.settings, url,
-                                                         t0 + self.settings.download_seconds)
+                tmp, sha256, size = stream_to_file(response, workdir, self.settings, url,
+                                                   t0 + self.settings.download_seconds)
             except FetchError as exc:
                 exc.http_status, exc.redirects = response.status_code, redirects
                 raise
-        fmt = refine_format(head, tmp, final_url)
-        name = resolve_file_name(response, final_url, link_text, fmt)
+        name = resolve_file_name(response, final_url, link_text)
+        fmt = file_format(tmp, name)
+        name = safe_name(f"{strip_extension(name)}.{fmt}")
         target = workdir / sha256[:16] / name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, target)
         return FileFetch(url, final_url, redirects, response.status_code, False, fresh, target, sha256, size,
                          name, fmt, time.monotonic() - t0)
+
+
+def robots_failure_to_rules(robots_url: str, error: FetchError) -> RobotsRules:
+    """RFC 9309 §2.3.1.3–4: "unavailable" (4xx, or a redirect loop) allows
+    everything; "unreachable" (5xx, timeouts, refused connections) disallows
+    everything, and the reason goes with every refusal into the fetch log."""
+    status = error.http_status
+    if error.reason == "too_many_redirects" or (status is not None and 400 <= status < 500):
+        return RobotsRules(reason=f"{robots_url} unavailable ({error.reason}): everything allowed")
+    return RobotsRules(disallow_all=True,
+                       reason=f"{robots_url} unreachable ({error.reason}: {error.detail}): the host is "
+                              "disallowed for this crawl (RFC 9309 §2.3.1.4)")
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """A Retry-After header in seconds: delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
 
 
 def host_of(url: str) -> str:
@@ -320,7 +444,7 @@ def read_capped(response: httpx.Response, limit: int, url: str, deadline: float)
 
 
 def stream_to_file(response: httpx.Response, workdir: Path, settings: FetchSettings, url: str,
-                   deadline: float) -> tuple[Path, str, int, bytes]:
+                   deadline: float) -> tuple[Path, str, int]:
     """Stream the body to a temp file, hashing it; abort as soon as the first
     bytes show it is no document (HTML error page), or it grows too large."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -336,7 +460,7 @@ def stream_to_file(response: httpx.Response, workdir: Path, settings: FetchSetti
                     raise FetchError(url, "timeout", f"download took over {settings.download_seconds:g} s")
                 if not sniffed:
                     head += chunk
-                    if len(head) >= PDF_HEADER_WINDOW:
+                    if len(head) >= SNIFF_HEAD_BYTES:
                         require_document(head, response, url)
                         sniffed = True
                 digest.update(chunk)
@@ -346,51 +470,30 @@ def stream_to_file(response: httpx.Response, workdir: Path, settings: FetchSetti
     except BaseException:
         os.unlink(name)
         raise
-    return Path(name), digest.hexdigest(), size, head[:PDF_HEADER_WINDOW]
-
-
-def sniff_format(head: bytes) -> str | None:
-    """'pdf', 'zip' (docx/xlsx/zip, refined later) or 'ole' (doc/xls) from the first bytes."""
-    if b"%PDF-" in head[:PDF_HEADER_WINDOW]:
-        return "pdf"
-    if head.startswith(ZIP_MAGIC):
-        return "zip"
-    if head.startswith(OLE_MAGIC):
-        return "ole"
-    return None
+    return Path(name), digest.hexdigest(), size
 
 
 def require_document(head: bytes, response: httpx.Response, url: str) -> None:
-    if sniff_format(head) is None:
+    """The first bytes must be a document's: a portal's "page not found" HTML
+    served with status 200 ends the download here."""
+    kind = sniff_format(head[:SNIFF_HEAD_BYTES])
+    if kind not in DOCUMENT_FORMATS:
         snippet = head[:60].decode("utf-8", "replace").strip().replace("\n", " ")
         raise FetchError(url, "not_a_document",
                          f"{response.headers.get('content-type', 'no content-type')} body "
-                         f"starting {snippet!r} is not a PDF, Office or zip file")
+                         f"starting {snippet!r} is not a PDF, Office or zip file "
+                         f"(looks like {describe_format(kind)})")
 
 
-def refine_format(head: bytes, path: Path, url: str) -> str:
-    """The file format: a zip's members tell docx from xlsx from a bundle; an
-    OLE file's directory names its main stream (WordDocument vs Workbook)."""
-    kind = sniff_format(head)
-    if kind == "zip":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            return "zip"
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        return "zip"
-    if kind == "ole":
-        data = path.read_bytes()
-        if "WordDocument".encode("utf-16-le") in data:
-            return "doc"
-        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            return "xls"
-        return Path(urlsplit(url).path).suffix.lstrip(".").lower() or "ole"
-    return kind or "unknown"
+def file_format(path: Path, name: str) -> str:
+    """The downloaded file's format from all its bytes (a zip's members tell
+    docx from xlsx from a bundle; an OLE directory names its main stream);
+    where the bytes leave it open, the extension the server or link gave."""
+    kind = sniff_format(path.read_bytes())
+    if kind in CONCRETE_FORMATS:
+        return kind
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    return ext if ext in KNOWN_EXTENSIONS else kind
 
 
 # -- names ------------------------------------------------------------------
@@ -438,24 +541,36 @@ def url_file_name(url: str) -> str:
     return decode_percent(urlsplit(url).path.rsplit("/", 1)[-1])
 
 
+def query_file_name(url: str) -> str | None:
+    """A file name carried in the query of a download handler:
+    ``downfile.jsp?filename=P0202509….pdf``, ``getFile?path=/upload/预算.xls``."""
+    for part in urlsplit(url).query.split("&"):
+        name = decode_percent(part.partition("=")[2].replace("+", " ")).rsplit("/", 1)[-1]
+        if name.rpartition(".")[2].lower() in KNOWN_EXTENSIONS and name.rpartition(".")[0]:
+            return name
+    return None
+
+
 def safe_name(name: str) -> str:
     name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .")
     return name[:180] or "attachment"
 
 
-def resolve_file_name(response: httpx.Response, final_url: str, link_text: str | None, fmt: str) -> str:
-    """The human file name, with the extension of the sniffed format.
+def strip_extension(name: str) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return stem if dot and ext.lower() in KNOWN_EXTENSIONS else name
+
+
+def resolve_file_name(response: httpx.Response, final_url: str, link_text: str | None) -> str:
+    """The human file name, as the server or the link gave it.
 
     TRS portals name files ``P0202509….pdf`` and put the human name only in the
-    link text, so link text beats the URL; Content-Disposition beats both."""
+    link text, so link text beats the URL; Content-Disposition beats both (a
+    download handler's URL names no file at all); a handler's query may."""
     raw_cd = next((v for k, v in response.headers.raw if k.lower() == b"content-disposition"), None)
     text = (link_text or "").strip()
-    name = content_disposition_name(raw_cd) or ("" if GENERIC_LINK_TEXT.match(text) else text) \
-        or url_file_name(final_url)
-    stem, dot, ext = name.rpartition(".")
-    if dot and ext.lower() in KNOWN_EXTENSIONS:
-        name = stem
-    return safe_name(f"{name}.{fmt}")
+    return (content_disposition_name(raw_cd) or ("" if GENERIC_LINK_TEXT.match(text) else text)
+            or query_file_name(final_url) or url_file_name(final_url))
 
 
 # "点击下载", "附件1：下载附件", "查看全文": link texts that name no file.

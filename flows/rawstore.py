@@ -1,5 +1,6 @@
 """Content-addressed store of the original files, so a document can be
-re-extracted after a fix without fetching it again.
+re-extracted after a fix without fetching it again; the crawler keeps the
+list pages it read here too (``.html``), for its conditional requests.
 
 Files live at ``ROOT/ab/abcdef….ext`` (sha256 of the bytes, original
 extension kept for the readers' sake). Writing is atomic (temp file +
@@ -32,6 +33,19 @@ def put(source: Path, sha256: str, root: str | Path | None = None) -> Path:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     os.close(fd)
     shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def put_bytes(data: bytes, sha256: str, suffix: str, root: str | Path | None = None) -> Path:
+    """``put`` for bytes held in memory (a list page as fetched)."""
+    target = path_for(sha256, suffix, root)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
     os.replace(tmp, target)
     return target
 

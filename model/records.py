@@ -23,6 +23,7 @@ from disclosures.model.vocabulary import (
     Fund,
     MatchMethod,
     Measure,
+    ProjectScope,
     ProjectSource,
     Severity,
 )
@@ -93,6 +94,16 @@ class Indicator:
     shortfall_reason: str | None = None
     match: Match = field(default_factory=Match)
     level_match: Match = field(default_factory=Match)
+    # target and actual read as numbers (normalizers.targets): comparator (>=, <=, =,
+    # >, <), an exact value and the unit; None where the printed text is no number
+    target_comparator: str | None = None
+    target_value: Decimal | None = None
+    target_unit: str | None = None
+    actual_comparator: str | None = None
+    actual_value: Decimal | None = None
+    actual_unit: str | None = None
+    # whether the actual satisfies the target; None where that cannot be decided
+    met: bool | None = None
     field_provenance: dict[str, Provenance] = field(default_factory=dict)
 
 
@@ -115,6 +126,8 @@ class Project:
     problems: str | None = None
     improvements: str | None = None
     source: ProjectSource = "self_evaluation"
+    # project (a 项目 or 专项) | department (部门整体: the unit's whole spending)
+    scope: ProjectScope = "project"
     indicators: list[Indicator] = field(default_factory=list)
     # budget rows of the 预算执行情况 block: 总额, 其中：财政资金, … (yuan)
     funding: list[FundingRow] = field(default_factory=list)
@@ -221,7 +234,8 @@ def check_provenance(record: Record) -> list[str]:
     fp = record.field_provenance
     for name in ("amount", "budget_pct", "value", "budget_initial", "budget_adjusted",
                  "executed", "execution_rate", "execution_weight", "execution_score",
-                 "total_score", "weight", "score", "target", "actual"):
+                 "total_score", "weight", "score", "target", "actual", "target_value",
+                 "actual_value"):
         if getattr(record, name, None) is not None and name not in fp and name not in ("amount", "value"):
             missing.append(name)
     return missing

@@ -66,6 +66,8 @@ RULES: dict[str, RuleInfo] = _rules(
      "a row of a performance table that could not be read"),
     ("performance.unparsed_value", "extraction", "warning",
      "a value of a performance table that could not be read as a number"),
+    ("performance.blank_form", "extraction", "info",
+     "a performance form left blank (no project named); its template rows are not read"),
     # -- vocabularies (normalizers)
     ("subject.unresolved", "extraction", "warning",
      "a 支出功能分类 name that matches no code of the vocabulary or of the document's tables"),
@@ -132,6 +134,8 @@ RULES: dict[str, RuleInfo] = _rules(
     ("performance.weights_sum", "document", "warning",
      "indicator weights that do not add up to the points the form allots"),
     ("performance.total_score", "document", "error", "a 合计 score that is not the sum of the scores"),
+    ("performance.missed_target_full_score", "document", "warning",
+     "an indicator whose actual missed its target still received its full weight"),
     # -- across years (document)
     ("years.change", "document", "error",
      "a stated change against the prior year that the prior year's own disclosure contradicts"),

@@ -22,8 +22,10 @@ DocumentKind: TypeAlias = Literal["final_accounts", "budget", "performance_repor
 FactUnit: TypeAlias = Literal["yuan", "count", "score", "pct"]
 # how a raw name was mapped; "review" (a person's decision) is exported as "fuzzy"
 MatchMethod: TypeAlias = Literal["code", "exact", "alias", "fuzzy", "review", "none"]
-# 绩效自评表 | 专项绩效评价报告
-ProjectSource: TypeAlias = Literal["self_evaluation", "evaluation_report"]
+# 绩效自评表 | 绩效目标表 | 专项绩效评价报告
+ProjectSource: TypeAlias = Literal["self_evaluation", "performance_targets", "evaluation_report"]
+# a 项目 or 专项 | 部门整体 (the unit's whole spending)
+ProjectScope: TypeAlias = Literal["project", "department"]
 FileFormat: TypeAlias = Literal["pdf", "docx", "doc", "xls", "xlsx"]
 
 

@@ -2,7 +2,8 @@
 
 Every budget line gets its subject code, the code's name for the document's
 fiscal year and how it was found; every indicator its canonical levels and
-三级 id; the document its organization id. A person's decision
+三级 id, its target and actual as numbers and whether the target was met
+(``normalizers.targets``); the document its organization id. A person's decision
 (``normalizers.review``, stored by ``disclosures map``) about a raw name wins
 over every matcher except a printed code: the name gets the decided target
 with ``Match("review", 100)``. What the vocabularies cannot place becomes a
@@ -36,6 +37,7 @@ from disclosures.normalizers.subjects import (
     function_catalogue,
     split_levels,
 )
+from disclosures.normalizers.targets import indicator_to_quantities
 
 # a person's decision is as certain as a known alias when levels are compared
 DECISION_RANK = {**METHOD_RANK, "review": METHOD_RANK["alias"]}
@@ -163,6 +165,7 @@ def project_to_canonical_indicators(project: Project, settings: MatchSettings,
     findings: list[Finding] = []
     for indicator in project.indicators:
         findings += indicator_to_canonical(indicator, project.name, settings, decisions)
+        indicator_to_quantities(indicator)
     return findings
 
 

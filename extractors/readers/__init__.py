@@ -22,6 +22,11 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a member first, or an empty archi
 PDF_MAGIC = b"%PDF-"
 SNIFF_WINDOW = 1024  # bytes looked at for text signatures (PDF header, HTML tags)
 HTML_SIGNATURES = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
+# What ``sniff_format`` calls a document (a file a reader, or the bundle
+# unpacker, takes up — or refuses with a reason of its own, as an encrypted
+# one); the rest (HTML, XML, empty, unknown) is no document at all. The
+# crawler's download check uses it on a file's first ``SNIFF_WINDOW`` bytes.
+DOCUMENT_FORMATS = frozenset({"pdf", "docx", "xlsx", "zip", "doc", "xls", "ole", "encrypted-ooxml"})
 
 # What a non-PDF/DOCX format is called in the one-line error.
 FORMAT_DESCRIPTIONS = {

@@ -43,3 +43,25 @@ def portal_config(make_config) -> Path:
     return make_config()
 
 
+
+
+@pytest.fixture
+def make_portal():
+    """``make_portal(robots=…)``: another mock portal (started, stopped after the test)."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        yield lambda **options: stack.enter_context(mock.MockPortal(slow_seconds=SLOW, **options))
+
+
+@pytest.fixture
+def crawl_url(prefect_api, workdir):
+    """``crawl_url(url)``: one real ``crawl_portal`` flow run of a start URL
+    (no config: the defaults) into a SQLite file; its final state."""
+    from disclosures.flows.crawl import crawl_portal
+
+    def run(url: str, db: str = "sqlite:///crawl.db"):
+        return crawl_portal(url, db, str(workdir / "raw"), delay_seconds=DELAY, timeout_seconds=TIMEOUT,
+                            retries=1, return_state=True)
+
+    return run

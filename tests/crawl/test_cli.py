@@ -51,3 +51,15 @@ def test_unreachable_portal_fails_the_run_with_the_reason(prefect_api, portal, w
     with create_engine("sqlite:///c.db").connect() as conn:
         assert conn.execute(select(CrawlRun.status, CrawlRun.n_failed)).all() == [("failed", 0)]
         assert conn.scalar(select(FetchLog.error).where(FetchLog.kind == "page")).startswith("http_404")
+
+
+def test_serve_finds_the_shipped_city_portals(monkeypatch, workdir):
+    """`disclosures serve` no longer answers "no portal with an enabled schedule"
+    (prefect.serve, which would block, is replaced by a recorder)."""
+    import prefect
+
+    served = []
+    monkeypatch.setattr(prefect, "serve", lambda *deployments: served.extend(deployments))
+    result = CliRunner().invoke(cli(), ["serve", "--db", "sqlite:///c.db"])
+    assert result.exit_code == 0, result.output
+    assert len(served) == 75 and all(d.name.startswith("crawl-") for d in served)

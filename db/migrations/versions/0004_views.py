@@ -17,7 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_views(op.get_bind())
+    # the views as they were at this revision: later versions read later columns
+    create_views(op.get_bind(), version=1)
 
 
 def downgrade() -> None:
