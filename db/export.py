@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from disclosures.db import models as m
+from disclosures.db.engine import get_engine
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Provenance
+from disclosures.model.names import KEY_OF
 from disclosures.model.records import Match
 from sqlalchemy import Connection, Engine, inspect, select
 
@@ -141,7 +143,6 @@ class DecisionIndex:
         """The decision that gave a stored "review" match its target, or None
         (a later decision pointing elsewhere waits for the next reprocess)."""
         from disclosures.db.review import current_decisions
-        from disclosures.normalizers.review import KEY_OF
 
         if method != "review" or not raw:
             return None
@@ -274,3 +275,9 @@ def finding_dicts(conn: Connection, run_id: int) -> list[dict]:
         refs[finding_id].append(pointer)
     return [{"rule": f.rule, "severity": f.severity, "message": f.message,
              "refs": refs[f.id], "pages": list(f.pages)} for f in findings]
+
+
+def export(doc: str, db: str | None = None) -> dict:
+    """The stored document ``doc`` (id or sha256 prefix) of the database ``db`` as
+    the ``disclosures/1`` JSON contract."""
+    return export_document(get_engine(db), doc)

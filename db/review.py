@@ -2,7 +2,7 @@
 
 - ``review_decisions``: one row per decision a person made with
   ``disclosures map`` (or imported from a shared CSV): the raw name as written
-  (normalized for lookup, see ``normalizers.subjects.normalize_name``), the
+  (in its lookup key form, ``model.names.decision_key``), the
   target it means (a subject code, an economic code, a canonical indicator id,
   a level name, an organization id), who decided and when. Rows are never
   updated: a newer decision for the same ``(kind, raw)`` supersedes the older
@@ -22,6 +22,7 @@ from typing import Any, Iterable
 
 from disclosures.db.engine import write_transaction
 from disclosures.db.models import Base
+from disclosures.model.names import decision_key
 from sqlalchemy import (
     CheckConstraint,
     Connection,
@@ -78,11 +79,11 @@ class LearnedSubjectPair(Base):
 
 def record_decision(engine: Engine, kind: str, raw: str, target: str, decided_by: str,
                     note: str | None = None, decided_at: datetime | None = None) -> ReviewDecision:
-    """Check and store one decision; the raw name is stored in its lookup key form.
-    Raises ``normalizers.review.ReviewError`` for an unknown kind or target."""
-    from disclosures.normalizers.review import check_target, decision_key
-
-    row = ReviewDecision(kind=kind, raw=decision_key(kind, raw), target=check_target(kind, target),
+    """Store one decision; the raw name is stored in its lookup key form
+    (``model.names.decision_key``: ``ReviewError`` for an unknown kind or an empty
+    name). ``target`` must already be checked against the vocabulary of its kind
+    (``normalizers.review.check_target``): the database knows no vocabularies."""
+    row = ReviewDecision(kind=kind, raw=decision_key(kind, raw), target=target,
                          decided_by=decided_by, decided_at=decided_at or datetime.now(timezone.utc),
                          note=note or None)
     with write_transaction(engine) as conn:

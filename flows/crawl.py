@@ -144,6 +144,10 @@ class CrawlError(Failure):
     """The crawl as a whole could not run (not one document's failure)."""
 
 
+class ScaleOutError(BadInput):
+    """A scale-out the arguments ask for that cannot run; refused before anything runs."""
+
+
 SECTIONS = {"schedule": ScheduleSettings, "fetch": FetchSettings, "list": ListSettings,
             "document": DocumentSettings, "attachments": AttachmentSettings}
 
@@ -471,7 +475,7 @@ def process_attachment(path: str, db_url: str | None, source_url: str, raw_root:
 def process_stored(sha256: str, file_name: str, db_url: str, source_url: str, raw_root: str) -> int | None:
     """``process_attachment`` on a Dask worker, reading the file from the
     shared raw store (the flow's download folder may be on another machine)."""
-    from disclosures.flows import rawstore
+    from disclosures.db import rawstore
 
     stored = rawstore.find(sha256, raw_root)
     if stored is None:
@@ -534,11 +538,11 @@ def scale_out_for(workers: int | None, dask_address: str | None, db_url: str | N
     if workers is None and not dask_address:
         return None
     if workers is not None and dask_address:
-        raise CrawlError(f"give workers ({workers}) or a Dask address ({dask_address}), not both")
+        raise ScaleOutError(f"give workers ({workers}) or a Dask address ({dask_address}), not both")
     if workers is not None and workers < 1:
-        raise CrawlError(f"workers must be at least 1, not {workers}")
+        raise ScaleOutError(f"workers must be at least 1, not {workers}")
     if importlib.util.find_spec("prefect_dask") is None:
-        raise CrawlError("processing on Dask needs prefect-dask: pip install 'disclosures[dask]'")
+        raise ScaleOutError("processing on Dask needs prefect-dask: pip install -e '.[dask]'")
     require_shared_database(db_url)
     return ScaleOut(workers, dask_address)
 
@@ -552,8 +556,8 @@ def require_shared_database(db_url: str | None) -> None:
 
     url = make_url(resolve_url(db_url))
     if url.get_backend_name() == "sqlite":
-        raise CrawlError(f"{url.render_as_string()}: processing on Dask workers needs a database server "
-                         "every worker reaches (PostgreSQL: postgresql+psycopg://host/db), not SQLite")
+        raise ScaleOutError(f"{url.render_as_string()}: processing on Dask workers needs a database server "
+                            "every worker reaches (PostgreSQL: postgresql+psycopg://host/db), not SQLite")
 
 
 @dataclass(frozen=True)
@@ -617,7 +621,7 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
         resolve_url,
         write_transaction,
     )
-    from disclosures.flows import rawstore
+    from disclosures.db import rawstore
     from prefect.runtime import flow_run
 
     config = load_portal(portal)
@@ -717,7 +721,7 @@ def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFet
     """Store the bytes; process them now, or — when the crawl defers processing
     to Dask — queue them in ``run.deferred``."""
     from disclosures.db.crawl import current_document_id
-    from disclosures.flows import rawstore
+    from disclosures.db import rawstore
 
     rawstore.put(fetched.path, fetched.sha256, run.raw_root)
     with run.engine.connect() as conn:

@@ -10,46 +10,19 @@ vocabulary knows (or, for organizations, at an id of the kind the rules make).
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Mapping
 
-from disclosures.model.errors import BadInput
+from disclosures.model.names import KEY_OF, KINDS, ReviewError, decision_key, organization_key
 from disclosures.normalizers.economic import economic_catalogue
-from disclosures.normalizers.indicators import indicator_vocabulary, level_key
-from disclosures.normalizers.organizations import (
-    organization_key,
-    organization_vocabulary,
-)
+from disclosures.normalizers.indicators import indicator_vocabulary
+from disclosures.normalizers.organizations import organization_vocabulary
 from disclosures.normalizers.subjects import clean_code, function_catalogue, name_key
 
-KINDS = ("subject", "economic", "indicator", "level1", "level2", "organization")
+__all__ = ["KEY_OF", "KINDS", "Decisions", "ReviewError", "check_target", "decided", "decision_key",
+           "unknown_printed_pairs"]
 
 # kind -> {(kind, key): target}; what normalize() takes
 Decisions = Mapping[tuple[str, str], str]
-
-
-class ReviewError(BadInput):
-    """A decision that cannot be recorded: unknown kind, empty name, or a target
-    the vocabulary does not know."""
-
-
-KEY_OF: dict[str, Callable[[str], str]] = {
-    "subject": name_key,
-    "economic": name_key,
-    "indicator": name_key,
-    "level1": level_key,
-    "level2": level_key,
-    "organization": organization_key,
-}
-
-
-def decision_key(kind: str, raw: str) -> str:
-    """The form a raw name is decided and looked up in."""
-    if kind not in KEY_OF:
-        raise ReviewError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
-    key = KEY_OF[kind](raw or "")
-    if not key:
-        raise ReviewError(f"{kind} name {raw!r} is empty once normalized")
-    return key
 
 
 def check_target(kind: str, target: str) -> str:

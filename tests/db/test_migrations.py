@@ -14,6 +14,7 @@ from disclosures.db.engine import (
     UnsupportedDatabase,
     alembic_config,
     get_engine,
+    head_revision,
     migrate,
 )
 from disclosures.db.models import Base
@@ -120,6 +121,20 @@ def test_engine_url_precedence(monkeypatch, tmp_path):
     assert get_engine(f"sqlite:///{tmp_path / 'arg.db'}").url.database == str(tmp_path / "arg.db")
 
 
-def test_other_databases_are_refused():
-    with pytest.raises(UnsupportedDatabase, match="only SQLite and PostgreSQL"):
+def test_other_databases_are_refused(tmp_path):
+    with pytest.raises(UnsupportedDatabase, match=r"only SQLite \(sqlite:///FILE\) and PostgreSQL") as refused:
         get_engine("mysql+pymysql://u:secret@localhost/x")
+    assert "secret" not in str(refused.value)
+    with pytest.raises(UnsupportedDatabase, match="'not a url' is not a database URL"):
+        get_engine("not a url")
+    with pytest.raises(UnsupportedDatabase, match="the postgresql driver must be psycopg"):
+        get_engine("postgresql+psycopg2://u@localhost/x")
+    with pytest.raises(UnsupportedDatabase, match="no folder"):
+        get_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+    assert get_engine("postgresql://u@localhost/x").dialect.driver == "psycopg"
+
+
+def test_the_head_read_from_the_scripts_is_alembics():
+    """``migrate`` skips Alembic when the database is at the head it reads from the
+    migration scripts; that head must be the one Alembic computes."""
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,69 @@
+"""The command line's error contract, in one place.
+
+Every exception the library raises on purpose is a
+``disclosures.model.errors.DisclosuresError``; a command lets it propagate,
+and ``CliApp``'s command class answers it with one ``Error: …`` line on
+stderr and the exception's exit code (2 for ``BadInput``, 1 for
+``Failure``). The answer lives in the click command's ``invoke``, so it holds
+alike for the installed script (``app()``) and for typer's ``CliRunner``.
+Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import click
+import typer
+from disclosures.model.errors import DisclosuresError
+from typer.core import TyperCommand, TyperGroup
+
+
+def error_line(exc: BaseException) -> str:
+    """``Error: <message>`` on one line, whatever the message holds."""
+    return "Error: " + " ".join(str(exc).split("\n"))
+
+
+def answer(exc: DisclosuresError) -> None:
+    click.echo(error_line(exc), err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+class ContractCommand(TyperCommand):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DisclosuresError as exc:
+            answer(exc)
+
+
+class ContractGroup(TyperGroup):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DisclosuresError as exc:  # raised by a callback, outside any command
+            answer(exc)
+
+
+class CliApp(typer.Typer):
+    """A ``typer.Typer`` whose commands keep the error contract."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", ContractGroup)
+        super().__init__(**kwargs)
+
+    def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None,
+                **kwargs: Any) -> Any:
+        return super().command(name, cls=cls or ContractCommand, **kwargs)
+
+
+def note(message: str) -> None:
+    """A line for the person at the terminal (stderr), printed as given."""
+    click.echo(message, err=True)
+
+
+# the options most commands share
+DB_HELP = ("Database URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB; "
+           "default $DISCLOSURES_DB or sqlite:///./disclosures.db")
+Db = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
+RawDir = Annotated[str | None, typer.Option("--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw")]
