@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from disclosures.cli.contract import CliApp, Db, RawDir, note
+from disclosures.cli.contract import CliApp, Db, RawDir, note, one_line
 
 app = CliApp(add_completion=False, no_args_is_help=True,
              help="Chinese budget disclosures (部门预算/决算, 绩效自评表) into a SQL database, "
@@ -81,7 +81,7 @@ def report_bundle(bundle, db: str | None, json_out: str | None) -> None:
     for member in bundle.processed:
         note(describe(member.outcome))
     for member in bundle.failed:
-        note(f"Error: {bundle.file_name}!/{member.name}: {member.error}")
+        note(one_line(f"Error: {bundle.file_name}!/{member.name}: {member.error}"))
     if not bundle.processed:
         raise typer.Exit(2 if any(m.bad_input for m in bundle.failed) else 1)
     if json_out:

@@ -19,9 +19,15 @@ from disclosures.model.errors import DisclosuresError
 from typer.core import TyperCommand, TyperGroup
 
 
+def one_line(message: str) -> str:
+    """A message fit for one line of a terminal: line breaks and other control
+    characters (a file may be named with a newline) written as escapes."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in message)
+
+
 def error_line(exc: BaseException) -> str:
-    """``Error: <message>`` on one line, whatever the message holds."""
-    return "Error: " + " ".join(str(exc).split("\n"))
+    return f"Error: {one_line(str(exc))}"
 
 
 def answer(exc: DisclosuresError) -> None:

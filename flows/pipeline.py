@@ -201,9 +201,12 @@ def process_path(file: Path, db: str | None = None, prefect: bool = False,
     the path the crawl takes too, and Prefect is never imported: starting it
     costs seconds, more than processing a document. With it, each file is a
     tracked run of the ``process_document`` flow."""
+    from disclosures.flows.isolation import start_early
+
     file = Path(file)
     if not file.is_file():
         raise BadInput(f"{file}: no such file")
+    start_early(isolation)
     tracked = prefect or bool(os.environ.get("PREFECT_API_URL"))
 
     def process(path: Path, url: str | None) -> Outcome:
