@@ -98,9 +98,9 @@ def load_sample(url: str, raw_dir: Path) -> None:
 
 
 def researchers_markdown(url: str) -> str:
-    from disclosures.db.questions import QUESTIONS, question_sql
     from disclosures.db.engine import get_engine
     from disclosures.db.query import run_readonly
+    from disclosures.db.questions import QUESTIONS, question_sql
 
     engine = get_engine(url)
     template = (DOCS / "for-researchers.template.md").read_text(encoding="utf-8")

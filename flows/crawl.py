@@ -614,6 +614,7 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
     database; returns the run's summary (pages, new, changed, unchanged,
     duplicate, failed, disallowed). ``workers`` (a local Dask cluster) or
     ``dask_address`` (a Dask scheduler) process the new files on Dask."""
+    from disclosures.db import rawstore
     from disclosures.db.crawl import begin_crawl, close_crawl
     from disclosures.db.engine import (
         get_engine,
@@ -621,7 +622,6 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
         resolve_url,
         write_transaction,
     )
-    from disclosures.db import rawstore
     from prefect.runtime import flow_run
 
     config = load_portal(portal)
@@ -720,8 +720,8 @@ def process_here(run: CrawlContext, attachment: Attachment, fetched: FileFetch) 
 def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known) -> str:
     """Store the bytes; process them now, or — when the crawl defers processing
     to Dask — queue them in ``run.deferred``."""
-    from disclosures.db.crawl import current_document_id
     from disclosures.db import rawstore
+    from disclosures.db.crawl import current_document_id
 
     rawstore.put(fetched.path, fetched.sha256, run.raw_root)
     with run.engine.connect() as conn:

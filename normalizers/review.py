@@ -6,20 +6,27 @@ name in the form its matcher compares names in (so ``党委办公厅（室）`` 
 of its kind when it is made: a decision can only point at something the
 vocabulary knows (or, for organizations, at an id of the kind the rules make).
 ``normalizers.apply.normalize`` applies decisions before any matcher runs.
+The key functions are the shared model's (``model.names``: the database
+stores and finds decisions by them too); the vocabularies are here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from disclosures.model.names import KEY_OF, KINDS, ReviewError, decision_key, organization_key
+from disclosures.model.names import (
+    KEY_OF,
+    KINDS,
+    ReviewError,
+    decision_key,
+    organization_key,
+)
 from disclosures.normalizers.economic import economic_catalogue
 from disclosures.normalizers.indicators import indicator_vocabulary
 from disclosures.normalizers.organizations import organization_vocabulary
 from disclosures.normalizers.subjects import clean_code, function_catalogue, name_key
 
-__all__ = ["KEY_OF", "KINDS", "Decisions", "ReviewError", "check_target", "decided", "decision_key",
-           "unknown_printed_pairs"]
+__all__ = ["Decisions", "ReviewError", "check_target", "decided", "decision_key", "unknown_printed_pairs"]
 
 # kind -> {(kind, key): target}; what normalize() takes
 Decisions = Mapping[tuple[str, str], str]

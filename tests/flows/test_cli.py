@@ -128,11 +128,11 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(workdir, seed_docx, 
 def test_console_script_runs_end_to_end(workdir, seed_docx):
     """The installed entry point, as a user runs it (separate process, real exit code)."""
     done = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "extract", str(seed_docx)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "18 budget lines" in done.stderr and "81 indicators" in done.stderr
     missing = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "extract", "nope.pdf"],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300, check=False)
     assert missing.returncode == 2
     assert missing.stderr.strip() == "Error: nope.pdf: no such file"
 
@@ -163,7 +163,7 @@ def test_an_unsupported_database_is_one_error_line_and_exit_2(workdir, seed_docx
 
 def test_unsupported_database_through_the_installed_script(workdir):
     done = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "query", "--db", "mysql://x/y",
-                           "select 1"], capture_output=True, text=True, timeout=300)
+                           "select 1"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 2
     assert done.stderr.startswith("Error: mysql://x/y: only SQLite") and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -188,7 +188,7 @@ def test_extract_without_prefect_does_not_import_it(workdir, seed_docx, monkeypa
     the plain ``extract`` path must not load it (``--prefect`` does)."""
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     done = subprocess.run([sys.executable, "-c", PREFECT_PROBE, "extract", str(seed_docx)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0", done.stdout
     assert "18 budget lines" in done.stderr

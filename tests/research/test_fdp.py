@@ -7,8 +7,8 @@ import json
 
 import pytest
 from disclosures.db.engine import get_engine
-from disclosures.normalizers.subjects import subject_name
 from disclosures.db.fdp import fdp_structure_problems, validate_fdp, write_fdp
+from disclosures.normalizers.subjects import subject_name
 
 
 def test_fdp_validates_and_keeps_only_summable_lines(reference, tmp_path):
