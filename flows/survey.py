@@ -105,17 +105,19 @@ def survey(directory: Path, db: str | None = None, workers: int | None = None,
     result = Survey(Path(directory), workers)
     decisions = load_decisions(db)
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="survey") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="survey")
+    try:
         futures: dict[Future, Path] = {
             pool.submit(extract_isolated, path, directory, decisions, isolation, progress): path
             for path in files}
         for future in as_completed(futures):
-            path = futures[future]
-            item = store_one(future, path, Path(directory), db)
+            item = store_one(future, futures[future], Path(directory), db)
             result.files.append(item)
             result.seconds = time.perf_counter() - started
             if progress is not None:
                 progress.finished(result, item, len(files))
+    finally:  # interrupted: the files not started yet are not started
+        pool.shutdown(cancel_futures=True)
     result.files.sort(key=lambda f: f.name)
     return result
 
