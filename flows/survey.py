@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Protocol
 
 from disclosures.flows.isolation import DocumentLimits, IsolationSettings, run_stage
-from disclosures.flows.pipeline import Outcome, extract, load_decisions, outcome, store
+from disclosures.flows.pipeline import (
+    Outcome,
+    extract_to_store,
+    load_decisions,
+    outcome,
+    store,
+)
 from disclosures.model.errors import BadInput, DisclosuresError
 
 SURVEY_SUFFIXES = (".pdf", ".docx")
@@ -129,7 +135,8 @@ def extract_isolated(path: Path, directory: Path, decisions: dict, isolation: Is
         progress.started(str(path.relative_to(directory)))
     started, t0 = datetime.now(UTC), time.perf_counter()
     limits = DocumentLimits.start(isolation)
-    doc, extraction = run_stage(limits, "extract", path.name, extract, path.resolve(), None, decisions)
+    doc, extraction = run_stage(limits, "extract", path.name, extract_to_store, path.resolve(), None,
+                                decisions)
     return started, t0, doc, extraction
 
 
