@@ -24,7 +24,7 @@ from disclosures.db import models as m
 from disclosures.db.engine import get_engine
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Provenance
-from disclosures.model.names import KEY_OF
+from disclosures.model.names import name_key
 from disclosures.model.records import Match
 from sqlalchemy import Connection, Engine, inspect, select
 
@@ -141,14 +141,16 @@ class DecisionIndex:
 
     def find(self, method: str, kind: str, raw: str | None, target: str | None) -> Any:
         """The decision that gave a stored "review" match its target, or None
-        (a later decision pointing elsewhere waits for the next reprocess)."""
+        (a later decision pointing elsewhere waits for the next reprocess).
+        ``kind`` is "subject" or "indicator": decisions on both are keyed by
+        ``model.names.name_key`` (``normalizers.review.KEY_OF``)."""
         from disclosures.db.review import current_decisions
 
         if method != "review" or not raw:
             return None
         if self.rows is None:
             self.rows = current_decisions(self.conn)
-        found = self.rows.get((kind, KEY_OF[kind](raw)))
+        found = self.rows.get((kind, name_key(raw)))
         return found if found is not None and found.target == target else None
 
 

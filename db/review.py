@@ -2,7 +2,7 @@
 
 - ``review_decisions``: one row per decision a person made with
   ``disclosures map`` (or imported from a shared CSV): the raw name as written
-  (in its lookup key form, ``model.names.decision_key``), the
+  (in its lookup key form, ``normalizers.review.decision_key``), the
   target it means (a subject code, an economic code, a canonical indicator id,
   a level name, an organization id), who decided and when. Rows are never
   updated: a newer decision for the same ``(kind, raw)`` supersedes the older
@@ -22,7 +22,6 @@ from typing import Any, Iterable
 
 from disclosures.db.engine import write_transaction
 from disclosures.db.models import Base
-from disclosures.model.names import decision_key
 from sqlalchemy import (
     CheckConstraint,
     Connection,
@@ -77,13 +76,13 @@ class LearnedSubjectPair(Base):
 # -- decisions ----------------------------------------------------------------------
 
 
-def record_decision(engine: Engine, kind: str, raw: str, target: str, decided_by: str,
+def record_decision(engine: Engine, kind: str, key: str, target: str, decided_by: str,
                     note: str | None = None, decided_at: datetime | None = None) -> ReviewDecision:
-    """Store one decision; the raw name is stored in its lookup key form
-    (``model.names.decision_key``: ``ReviewError`` for an unknown kind or an empty
-    name). ``target`` must already be checked against the vocabulary of its kind
-    (``normalizers.review.check_target``): the database knows no vocabularies."""
-    row = ReviewDecision(kind=kind, raw=decision_key(kind, raw), target=target,
+    """Store one decision, as the caller checked it: ``key`` the raw name in its
+    lookup form and ``target`` known to the vocabulary of ``kind``
+    (``normalizers.review.decision_key`` and ``check_target``; the database
+    knows no vocabularies)."""
+    row = ReviewDecision(kind=kind, raw=key, target=target,
                          decided_by=decided_by, decided_at=decided_at or datetime.now(timezone.utc),
                          note=note or None)
     with write_transaction(engine) as conn:

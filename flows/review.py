@@ -26,9 +26,13 @@ from disclosures.db.review import (
     learned_candidates,
     record_decision,
 )
-from disclosures.model.names import KEY_OF, ReviewError
 from disclosures.normalizers.indicators import match_level1, match_level2
-from disclosures.normalizers.review import check_target
+from disclosures.normalizers.review import (
+    KEY_OF,
+    ReviewError,
+    check_target,
+    decision_key,
+)
 from disclosures.normalizers.settings import DEFAULT_LEARNED_ALIAS_MIN_DOCUMENTS
 from sqlalchemy import Connection, and_, or_, select
 
@@ -148,8 +152,9 @@ def export_csv(conn: Connection, items: list[OpenItem], path: Path) -> None:
 
 def decide(engine, kind: str, raw: str, target: str, decided_by: str,
            note: str | None = None) -> ReviewDecision:
-    """Check ``target`` against the vocabulary of ``kind`` and store the decision."""
-    return record_decision(engine, kind, raw, check_target(kind, target), decided_by, note)
+    """Check ``raw`` and ``target`` against the vocabulary of ``kind`` and store the decision."""
+    return record_decision(engine, kind, decision_key(kind, raw), check_target(kind, target),
+                           decided_by, note)
 
 
 @dataclass

@@ -21,12 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from disclosures.model.names import level_key, name_key
 from disclosures.model.records import Match
 from disclosures.normalizers.settings import MatchSettings
-from disclosures.normalizers.subjects import DATA
+from disclosures.normalizers.subjects import DATA, name_key
 from rapidfuzz import fuzz
 
+# a level cell may carry its points or a numbering: 一、产出指标（50分）
+_LEVEL_NOISE_RE = re.compile(r"\([^)]*[\d分][^)]*\)|^[一二三四五六七八九十]+、")
 # a formula glued to the name, up to the end of the cell, brackets often
 # unbalanced: 预算编制准确率（计算方法为：∣（执行数-预算数）/预算数∣）,
 # “三公经费”控制率[计算方法为：（三公经费实际支出数/预算安排数]×100%）
@@ -50,6 +51,12 @@ class LibraryIndicator:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
+
+
+def level_key(text: str) -> str:
+    """``产出指标（50分）`` → ``产出``: compared without points, numbering or 指标."""
+    s = _LEVEL_NOISE_RE.sub("", name_key(text))
+    return s[:-2] if s.endswith("指标") and len(s) > 2 else s
 
 
 def clean_indicator_name(raw: str) -> str:

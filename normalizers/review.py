@@ -6,30 +6,50 @@ name in the form its matcher compares names in (so ``党委办公厅（室）`` 
 of its kind when it is made: a decision can only point at something the
 vocabulary knows (or, for organizations, at an id of the kind the rules make).
 ``normalizers.apply.normalize`` applies decisions before any matcher runs.
-The key functions are the shared model's (``model.names``: the database
-stores and finds decisions by them too); the vocabularies are here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Callable, Mapping
 
-from disclosures.model.names import (
-    KEY_OF,
-    KINDS,
-    ReviewError,
-    decision_key,
-    organization_key,
-)
+from disclosures.model.errors import BadInput
 from disclosures.normalizers.economic import economic_catalogue
-from disclosures.normalizers.indicators import indicator_vocabulary
-from disclosures.normalizers.organizations import organization_vocabulary
+from disclosures.normalizers.indicators import indicator_vocabulary, level_key
+from disclosures.normalizers.organizations import (
+    organization_key,
+    organization_vocabulary,
+)
 from disclosures.normalizers.subjects import clean_code, function_catalogue, name_key
 
-__all__ = ["Decisions", "ReviewError", "check_target", "decided", "decision_key", "unknown_printed_pairs"]
+KINDS = ("subject", "economic", "indicator", "level1", "level2", "organization")
 
 # kind -> {(kind, key): target}; what normalize() takes
 Decisions = Mapping[tuple[str, str], str]
+
+
+class ReviewError(BadInput):
+    """A decision that cannot be recorded: unknown kind, empty name, or a target
+    the vocabulary does not know."""
+
+
+KEY_OF: dict[str, Callable[[str], str]] = {
+    "subject": name_key,
+    "economic": name_key,
+    "indicator": name_key,
+    "level1": level_key,
+    "level2": level_key,
+    "organization": organization_key,
+}
+
+
+def decision_key(kind: str, raw: str) -> str:
+    """The form a raw name is decided and looked up in."""
+    if kind not in KEY_OF:
+        raise ReviewError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
+    key = KEY_OF[kind](raw or "")
+    if not key:
+        raise ReviewError(f"{kind} name {raw!r} is empty once normalized")
+    return key
 
 
 def check_target(kind: str, target: str) -> str:

@@ -99,3 +99,13 @@ def test_decisions_round_trip_through_csv(narrative_docx, db, tmp_path):
         again = list(csv.DictReader(fh))
     assert [(r["kind"], r["target"], r["decided_by"]) for r in again] == \
         [("subject", "2013101", "colleague")]
+
+
+def test_the_export_finds_decisions_by_the_normalizers_key():
+    """``db.export`` looks decisions on subjects and indicators up by
+    ``model.names.name_key`` (the database imports no normalizer): it must be
+    the key the normalizers decide those kinds by."""
+    from disclosures.model.names import name_key
+    from disclosures.normalizers.review import KEY_OF
+
+    assert KEY_OF["subject"] is KEY_OF["indicator"] is name_key
