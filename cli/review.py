@@ -24,7 +24,10 @@ def review(
     """List low-confidence and unmatched names, most frequent first (or share decisions as CSV)."""
     from disclosures.flows.review import review as run
 
-    result = run(db, limit, export, import_)
+    print_review(run(db, limit, export, import_), limit, export, import_)
+
+
+def print_review(result, limit: int, export: Path | None, import_: Path | None) -> None:
     if result.imported is not None:
         recorded, unchanged = result.imported
         out.print(f"imported {recorded} decisions from {import_} ({unchanged} already in force)")
