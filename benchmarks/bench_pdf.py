@@ -173,7 +173,7 @@ def main() -> None:
         print(f"| {r['config']} | {r['pages']} | {r['seconds']:.1f} | {rate:.2f} | {1 / rate:.3f} | "
               f"{r['peak_mb']:.0f} | {base / rate:.2f} |")
     if not any(r["config"] in OCR_CONFIGS for r in results):
-        print("\nocr: skipped (rapidocr/onnxruntime not installed: pip install disclosures[ocr])")
+        print("\nocr: skipped (rapidocr/onnxruntime not installed: pip install -e '.[ocr]')")
     else:
         print(f"\nocr: the pipeline over {SCANNED.relative_to(REPO)} (image-only pages), not the corpus")
     print(f"\npipeline peak RSS on the largest file ({largest.name}, "

@@ -23,6 +23,8 @@ from disclosures.model.records import Finding
 class EvidenceSettings:
     scale: float = 2.0  # pixels per PDF point (144 dpi)
     margin: float = 36.0  # points of context around the boxes
+    # the box is drawn just outside the value's glyphs so it never covers them
+    pad: float = 2.0  # points
     line_width: int = 3
     colour: str = "#e0201b"
 
@@ -73,11 +75,25 @@ def file_stem(index: int, finding: Finding, page: int) -> str:
     return f"{index:03d}-{rule}-p{page}"
 
 
+def boxed_page(pdf, page_no: int, boxes: list[BBox], settings: EvidenceSettings):
+    """Page ``page_no`` of an open PDF as an RGB image with ``boxes`` drawn (pypdfium2,
+    Pillow): the one page renderer of the evidence pictures and ``disclosures show``."""
+    from PIL import ImageDraw
+
+    image = pdf[page_no - 1].render(scale=settings.scale).to_pil().convert("RGB")
+    draw = ImageDraw.Draw(image)
+    s, pad, line = settings.scale, settings.pad, settings.line_width
+    for x0, top, x1, bottom in boxes:
+        draw.rectangle([(x0 - pad) * s - line, (top - pad) * s - line,
+                        (x1 + pad) * s + line, (bottom + pad) * s + line],
+                       outline=settings.colour, width=line)
+    return image
+
+
 def render_evidence(pdf_path: Path, findings: list[Finding], out_dir: Path,
                     settings: EvidenceSettings = DEFAULT_SETTINGS) -> list[Path]:
     """One PNG per (finding, page) with boxes; returns the files written."""
     import pypdfium2 as pdfium
-    from PIL import ImageDraw
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -85,15 +101,10 @@ def render_evidence(pdf_path: Path, findings: list[Finding], out_dir: Path,
     try:
         for index, finding in enumerate(findings, 1):
             for page_no, boxes in sorted(boxes_by_page(finding).items()):
-                page = pdf[page_no - 1]
-                width, height = page.get_size()
-                image = page.render(scale=settings.scale).to_pil().convert("RGB")
-                draw = ImageDraw.Draw(image)
-                s = settings.scale
-                for x0, top, x1, bottom in boxes:
-                    draw.rectangle([x0 * s - 2, top * s - 2, x1 * s + 2, bottom * s + 2],
-                                   outline=settings.colour, width=settings.line_width)
+                image = boxed_page(pdf, page_no, boxes, settings)
+                width, height = pdf[page_no - 1].get_size()
                 x0, top, x1, bottom = region(boxes, width, height, settings.margin)
+                s = settings.scale
                 crop = image.crop((int(x0 * s), int(top * s), int(x1 * s), int(bottom * s)))
                 target = out_dir / f"{file_stem(index, finding, page_no)}.png"
                 crop.save(target)
@@ -101,3 +112,16 @@ def render_evidence(pdf_path: Path, findings: list[Finding], out_dir: Path,
     finally:
         pdf.close()
     return written
+
+
+def render_box(pdf_path: Path, page_no: int, bbox: BBox, out: Path,
+               settings: EvidenceSettings = DEFAULT_SETTINGS) -> Path:
+    """The whole page ``page_no`` as PNG with one value's box drawn (``disclosures show --png``)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        boxed_page(pdf, page_no, [bbox], settings).save(out, format="PNG")
+    finally:
+        pdf.close()
+    return out

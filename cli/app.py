@@ -1,44 +1,27 @@
-"""``disclosures`` — a thin command line over the library functions.
+"""``disclosures`` — the command line, a thin layer over the library.
 
-Each command parses its arguments, calls the function of the same purpose in
-``flows.pipeline`` / ``db``, and prints. Library errors become one
-``Error: …`` line on stderr; bad input exits with 2 (the export contract),
-other failures with 1.
+Each command parses its arguments, calls one library function (named in its
+module's docstring, ``cli/__init__.py`` lists them all) and prints. Errors
+are the library's: ``cli.contract`` answers them with one ``Error: …`` line
+and the exit code (2 bad input, 1 failure). Imports happen inside the
+commands, so a command loads only what it uses — ``extract`` never loads
+Prefect unless asked to (``--prefect``, ``$PREFECT_API_URL``).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-from collections import Counter
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from disclosures.model.errors import BadInput
-from rich.console import Console
-from rich.table import Table as RichTable
+from disclosures.cli.contract import CliApp, Db, RawDir, note, one_line
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Chinese budget disclosures (部门预算/决算, 绩效自评表) into a SQL database, "
-                       "with the source of every number.")
-err = Console(stderr=True)
-out = Console()
-
-DbOption = typer.Option(None, "--db", help="SQLAlchemy URL; default $DISCLOSURES_DB or sqlite:///./disclosures.db")
-JsonOption = typer.Option(None, "--json", help="Write the disclosures/1 JSON export to OUT ('-' for stdout)")
-
-
-class ExitCode:
-    OK = 0
-    FAILED = 1
-    BAD_INPUT = 2
-
-
-def fail(message: str, code: int) -> None:
-    err.print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+app = CliApp(add_completion=False, no_args_is_help=True,
+             help="Chinese budget disclosures (部门预算/决算, 绩效自评表) into a SQL database, "
+                  "with the source of every number.")
 
 
 def write_json(data: dict | list, target: str) -> None:
@@ -49,277 +32,125 @@ def write_json(data: dict | list, target: str) -> None:
         Path(target).write_text(text + "\n", encoding="utf-8")
 
 
-def print_outcome(outcome) -> None:
+def describe(outcome) -> str:
     c = outcome.counts
-    err.print(f"loaded {outcome.file_name}: {c.get('facts', 0)} facts, {c.get('budget_lines', 0)} budget lines, "
-              f"{c.get('projects', 0)} projects ({c.get('indicators', 0)} indicators), "
-              f"{c.get('findings', 0)} findings — document {outcome.document_id}, run {outcome.run_id}, "
-              f"sha256 {outcome.sha256[:12]}…, {outcome.seconds:.2f} s", markup=False, highlight=False, soft_wrap=True)
+    return (f"loaded {outcome.file_name}: {c.get('facts', 0)} facts, {c.get('budget_lines', 0)} budget lines, "
+            f"{c.get('projects', 0)} projects ({c.get('indicators', 0)} indicators), "
+            f"{c.get('findings', 0)} findings — document {outcome.document_id}, run {outcome.run_id}, "
+            f"sha256 {outcome.sha256[:12]}…, {outcome.seconds:.2f} s")
 
 
-def run_one(path: Path, db: str | None, use_prefect: bool, source_url: str | None = None,
-            isolation=None):
-    from disclosures.flows.process import process_document
+def exports(db: str | None, outcomes: list) -> list[dict]:
+    from disclosures.db.engine import get_engine
+    from disclosures.db.export import export_document
 
-    if use_prefect or os.environ.get("PREFECT_API_URL"):
-        result = process_document(str(path), db, source_url, None, isolation)
-    else:
-        result = process_document.fn(str(path), db, source_url, None, isolation)
-    from disclosures.flows.pipeline import Outcome
-
-    return Outcome(**result)
-
-
-def guarded(action):
-    """Run ``action`` turning library exceptions into one line and an exit code."""
-    from disclosures.db.export import NotFound
-    from disclosures.db.query import QueryError
-    from disclosures.model.errors import StageError
-    from disclosures.normalizers.review import ReviewError
-
-    try:
-        return action()
-    except BadInput as exc:
-        fail(str(exc), ExitCode.BAD_INPUT)
-    except (NotFound, QueryError, ReviewError) as exc:
-        fail(str(exc), ExitCode.BAD_INPUT)
-    except StageError as exc:
-        fail(str(exc), ExitCode.FAILED)
+    engine = get_engine(db)
+    return [export_document(engine, o.sha256) for o in outcomes]
 
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="A PDF or DOCX disclosure, or a .zip bundle of them"),
-    db: str | None = DbOption,
-    json_out: str | None = JsonOption,
-    prefect: bool = typer.Option(
-        False, "--prefect", help="Run as a tracked Prefect flow run (starts or uses a Prefect API)"),
-    time_limit: float | None = typer.Option(
-        None, "--time-limit", help="Seconds per document (default $DISCLOSURES_TIME_LIMIT or 120)"),
-    memory_limit: int | None = typer.Option(
-        None, "--memory-limit",
-        help="MB of memory per document (default $DISCLOSURES_MEMORY_LIMIT_MB or 2048)"),
-    isolate: bool | None = typer.Option(
-        None, "--isolate/--no-isolate",
-        help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)"),
+    file: Annotated[Path, typer.Argument(help="A PDF or DOCX disclosure, or a .zip bundle of them")],
+    db: Db = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Write the disclosures/1 JSON export to OUT ('-' for stdout)")] = None,
+    prefect: Annotated[bool, typer.Option("--prefect", help="Run as a tracked Prefect flow run (starts or uses a Prefect API)")] = False,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds per document (default $DISCLOSURES_TIME_LIMIT or 120)")] = None,
+    memory_limit: Annotated[int | None, typer.Option("--memory-limit", help="MB of memory per document (default $DISCLOSURES_MEMORY_LIMIT_MB or 2048)")] = None,
+    isolate: Annotated[bool | None, typer.Option("--isolate/--no-isolate", help="Read the file in a limited child process (default on; $DISCLOSURES_ISOLATION=0 turns it off)")] = None,
 ) -> None:
-    """Extract one local file (or each file of a .zip bundle) into the database; optionally print its JSON."""
-    from disclosures.flows.isolation import IsolationSettings
+    """Extract one local file (or each file of a .zip bundle) into the database (and optionally print its JSON export)."""
+    from disclosures.flows.pipeline import (
+        BundleOutcome,
+        isolation_settings,
+        process_path,
+    )
 
-    if not file.is_file():
-        fail(f"{file}: no such file", ExitCode.BAD_INPUT)
-    try:
-        isolation = IsolationSettings.from_env(time_limit_s=time_limit, memory_limit_mb=memory_limit,
-                                               enabled=isolate)
-    except ValueError as exc:
-        fail(str(exc), ExitCode.BAD_INPUT)
-    from disclosures.flows.pipeline import is_bundle
-
-    if is_bundle(file):
-        extract_bundle(file, db, json_out, lambda path, url: run_one(path, db, prefect, url, isolation))
+    result = process_path(file, db, prefect, isolation_settings(time_limit, memory_limit, isolate))
+    if isinstance(result, BundleOutcome):
+        report_bundle(result, db, json_out)
         return
-    outcome = guarded(lambda: run_one(file, db, prefect, isolation=isolation))
-    print_outcome(outcome)
+    note(describe(result))
     if json_out:
-        from disclosures.db.engine import get_engine
-        from disclosures.db.export import export_document
-
-        write_json(export_document(get_engine(db), outcome.sha256), json_out)
+        write_json(exports(db, [result])[0], json_out)
 
 
-def extract_bundle(file: Path, db: str | None, json_out: str | None, process) -> None:
-    """``extract`` of a .zip: every member is a document (``flows.pipeline.process_bundle``).
-    Exit 0 when at least one member was stored, else 2 (1 when every failure was ours);
-    one ``Error:`` line per failed member. ``--json`` writes a list of the members'
-    disclosures/1 exports, in archive order."""
-    from disclosures.flows.pipeline import process_bundle
-
-    bundle = guarded(lambda: process_bundle(file, db, process=process))
+def report_bundle(bundle, db: str | None, json_out: str | None) -> None:
+    """A bundle's members: exit 0 when at least one was stored, else 2 (1 when every
+    failure was ours); one ``Error:`` line per failed member; ``--json`` writes the
+    stored members' exports as a list, in archive order."""
     for member in bundle.processed:
-        print_outcome(member.outcome)
+        note(describe(member.outcome))
     for member in bundle.failed:
-        err.print(f"Error: {file.name}!/{member.name}: {member.error}", markup=False, highlight=False,
-                  soft_wrap=True)
+        note(one_line(f"Error: {bundle.file_name}!/{member.name}: {member.error}"))
     if not bundle.processed:
-        raise typer.Exit(ExitCode.BAD_INPUT if any(m.bad_input for m in bundle.failed) else ExitCode.FAILED)
+        raise typer.Exit(2 if any(m.bad_input for m in bundle.failed) else 1)
     if json_out:
-        from disclosures.db.engine import get_engine
-        from disclosures.db.export import export_document
-
-        engine = get_engine(db)
-        write_json([export_document(engine, m.outcome.sha256) for m in bundle.processed], json_out)
+        write_json(exports(db, [m.outcome for m in bundle.processed]), json_out)
 
 
 @app.command()
 def export(
-    doc: str = typer.Argument(..., help="Document id or sha256 (a unique prefix of at least 8 hex digits)"),
-    db: str | None = DbOption,
-    json_out: str = typer.Option("-", "--json", help="Output file, '-' for stdout"),
+    doc: Annotated[str, typer.Argument(help="Document id or sha256 (a unique prefix of at least 8 hex digits)")],
+    db: Db = None,
+    json_out: Annotated[str, typer.Option("--json", help="Output file, '-' for stdout")] = "-",
 ) -> None:
     """Print a stored document as the disclosures/1 JSON contract."""
-    from disclosures.db.engine import get_engine
-    from disclosures.db.export import export_document
+    from disclosures.db.export import export as export_json
 
-    data = guarded(lambda: export_document(get_engine(db), doc))
-    write_json(data, json_out)
+    write_json(export_json(doc, db), json_out)
 
 
 @app.command()
 def reprocess(
-    doc: str = typer.Argument(..., help="Document id or sha256 of a stored document"),
-    db: str | None = DbOption,
-    raw_dir: str | None = typer.Option(
-        None, "--raw-dir", help="Raw store; default $DISCLOSURES_RAW or ./disclosures-raw"),
+    doc: Annotated[str, typer.Argument(help="Document id or sha256 of a stored document")],
+    db: Db = None,
+    raw_dir: RawDir = None,
 ) -> None:
     """Re-extract a stored document from its kept original bytes, replacing its rows atomically."""
-    from disclosures.db.engine import get_engine
-    from disclosures.db.export import export_document
-    from disclosures.flows import rawstore
-    from disclosures.flows.pipeline import process_file
+    from disclosures.flows.pipeline import reprocess as run
 
-    def run():
-        meta = export_document(get_engine(db), doc)["document"]
-        raw = rawstore.find(meta["sha256"], raw_dir)
-        if raw is None:
-            raise BadInput(f"document {doc}: original file {meta['sha256'][:12]}… is not in the raw store "
-                           f"{rawstore.root_dir(raw_dir)}")
-        return process_file(raw, db, meta["source_url"], raw_dir)
-
-    print_outcome(guarded(run))
+    note(describe(run(doc, db, raw_dir)))
 
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="One read-only SELECT (or WITH … SELECT) statement"),
-    db: str | None = DbOption,
-    as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table"),
+    sql: Annotated[str, typer.Argument(help="One read-only SELECT (or WITH … SELECT) statement")],
+    db: Db = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")] = False,
 ) -> None:
     """Run a read-only SQL query against the database."""
-    from disclosures.db.engine import get_engine
-    from disclosures.db.query import run_readonly
+    from disclosures.db.query import query as run
 
-    columns, rows = guarded(lambda: run_readonly(get_engine(db), sql))
+    columns, rows = run(sql, db)
     if as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
         return
-    table = RichTable()
+    print_rows(None, columns, rows)
+
+
+def print_rows(title: str | None, columns: list, rows: list) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
     for column in columns:
         table.add_column(str(column))
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
-    out.print(table)
-
-
-@app.command()
-def check(
-    file_or_doc: str = typer.Argument(..., help="A PDF/DOCX file, or a stored document's id or sha256"),
-    db: str | None = DbOption,
-    evidence: Path | None = typer.Option(
-        None, "--evidence", help="Write a PNG per finding on a PDF page, values boxed"),
-) -> None:
-    """Reconcile one document (勾稽) and print its findings grouped by severity."""
-    from disclosures.cli.check import check as run_check
-
-    guarded(lambda: run_check(file_or_doc, db, evidence))
-
-
-@app.command()
-def review(
-    db: str | None = DbOption,
-    limit: int = typer.Option(50, help="Show at most this many open names"),
-    export: Path | None = typer.Option(None, "--export", help="Write decisions and open names to a CSV file"),
-    import_: Path | None = typer.Option(None, "--import", help="Record the decisions of a CSV file"),
-) -> None:
-    """List low-confidence and unmatched names, most frequent first (or share decisions as CSV)."""
-    from disclosures.cli.review import review as run_review
-
-    guarded(lambda: run_review(db, limit, export, import_))
-
-
-@app.command("map")
-def map_name(
-    kind: str = typer.Argument(..., help="subject | economic | indicator | level1 | level2 | organization"),
-    raw: str = typer.Argument(..., help="The name as written in documents"),
-    target: str = typer.Argument(..., help="Code or canonical id/name it means"),
-    db: str | None = DbOption,
-    by: str | None = typer.Option(None, "--by", help="Who decides (default: login name)"),
-    note: str | None = typer.Option(None, "--note"),
-) -> None:
-    """Record a person's decision for a raw name; it overrides the matcher on the next reprocess."""
-    from disclosures.cli.review import map_name as run_map
-
-    guarded(lambda: run_map(kind, raw, target, db, by, note))
-    err.print(f"recorded: {kind} {raw!r} → {target}", markup=False, highlight=False, soft_wrap=True)
-
-
-SURVEY_SUFFIXES = (".pdf", ".docx")
-
-
-@app.command()
-def survey(
-    directory: Path = typer.Argument(..., help="A folder of disclosures (searched recursively)"),
-    db: str | None = DbOption,
-) -> None:
-    """Process every PDF/DOCX under a folder and print what each yielded, with totals."""
-    from disclosures.flows.pipeline import process_file
-    from disclosures.model.errors import StageError
-    from rich.progress import track
-
-    files = sorted(p for p in directory.rglob("*") if p.suffix.lower() in SURVEY_SUFFIXES)
-    if not files:
-        fail(f"{directory}: no PDF or DOCX files", ExitCode.BAD_INPUT)
-    per_doc = RichTable(title=f"survey of {directory}", expand=False)
-    for column in ("file", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
-        per_doc.add_column(column, overflow="fold", justify="left" if column == "file" else "right")
-    totals: Counter[str] = Counter()
-    kinds: Counter[str] = Counter()
-    failures: list[tuple[str, str]] = []
-    seconds = 0.0
-    for path in track(files, description="processing", console=err):
-        name = str(path.relative_to(directory))
-        try:
-            o = process_file(path, db)
-        except (BadInput, StageError) as exc:
-            failures.append((name, str(exc)))
-            continue
-        sev, c = o.severities, o.counts
-        kinds.update(o.tables)
-        totals.update({"pages": o.pages or 0, "tables": sum(o.tables.values()),
-                       "lines": c.get("budget_lines", 0), "facts": c.get("facts", 0),
-                       "projects": c.get("projects", 0), "documents": 1, **sev})
-        seconds += o.seconds
-        per_doc.add_row(name, str(o.pages or "-"), str(sum(o.tables.values())), str(c.get("budget_lines", 0)),
-                        str(c.get("facts", 0)), str(c.get("projects", 0)),
-                        f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}", f"{o.seconds:.1f}")
-    per_doc.add_row(f"[b]{totals['documents']} documents", str(totals["pages"]), str(totals["tables"]),
-                    str(totals["lines"]), str(totals["facts"]), str(totals["projects"]),
-                    f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{seconds:.1f}")
-    out.print(per_doc)
-    if kinds:
-        by_kind = RichTable(title="tables recognized, by kind")
-        by_kind.add_column("kind")
-        by_kind.add_column("tables", justify="right")
-        for kind, n in kinds.most_common():
-            by_kind.add_row(kind, str(n))
-        out.print(by_kind)
-    for name, reason in failures:
-        out.print(f"failed: {name}: {reason}", markup=False, highlight=False, soft_wrap=True)
+    Console().print(table)
 
 
 def register_commands() -> None:
-    """Commands of their own modules: crawling (cli/crawl.py) and the researchers'
+    """The commands of the other modules: survey (cli/survey.py), check (cli/check.py),
+    review and map (cli/review.py), crawling (cli/crawl.py) and the researchers'
     table / fdp / browse / show (cli/research.py)."""
-    from disclosures.cli import crawl as crawl_cli
-    from disclosures.cli import research as research_cli
+    from disclosures.cli import check, crawl, research, review, survey
 
-    app.command()(crawl_cli.crawl)
-    app.command()(crawl_cli.serve)
-    app.command("mock-portal")(crawl_cli.mock_portal)
-    app.command()(crawl_cli.demo)
-    for command in research_cli.COMMANDS:
-        app.command()(command)
+    for module in (survey, check, review, crawl, research):
+        for name, command in module.COMMANDS.items():
+            app.command(name)(command)
 
 
 register_commands()

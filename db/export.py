@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from disclosures.db import models as m
+from disclosures.db.engine import get_engine
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Provenance
+from disclosures.model.names import name_key
 from disclosures.model.records import Match
 from disclosures.model.vocabulary import MatchMethod
 from sqlalchemy import Connection, Engine, inspect, select
@@ -144,15 +146,16 @@ class DecisionIndex:
 
     def find(self, method: str, kind: str, raw: str | None, target: str | None) -> Any:
         """The decision that gave a stored "review" match its target, or None
-        (a later decision pointing elsewhere waits for the next reprocess)."""
+        (a later decision pointing elsewhere waits for the next reprocess).
+        ``kind`` is "subject" or "indicator": decisions on both are keyed by
+        ``model.names.name_key`` (``normalizers.review.KEY_OF``)."""
         from disclosures.db.review import current_decisions
-        from disclosures.normalizers.review import KEY_OF
 
         if method != "review" or not raw:
             return None
         if self.rows is None:
             self.rows = current_decisions(self.conn)
-        found = self.rows.get((kind, KEY_OF[kind](raw)))
+        found = self.rows.get((kind, name_key(raw)))
         return found if found is not None and found.target == target else None
 
 
@@ -288,3 +291,9 @@ def finding_dicts(conn: Connection, run_id: int) -> list[dict]:
         refs[finding_id].append(pointer)
     return [{"rule": f.rule, "severity": f.severity, "message": f.message,
              "refs": refs[f.id], "pages": list(f.pages)} for f in findings]
+
+
+def export(doc: str, db: str | None = None) -> dict:
+    """The stored document ``doc`` (id or sha256 prefix) of the database ``db`` as
+    the ``disclosures/1`` JSON contract."""
+    return export_document(get_engine(db), doc)

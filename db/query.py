@@ -13,6 +13,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+from disclosures.db.engine import get_engine
 from disclosures.model.errors import BadInput
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -148,3 +149,8 @@ def run_on_postgresql(engine: Engine, statement: str) -> tuple[list[str], list[t
             return fetch(conn, statement)
         finally:
             conn.rollback()
+
+
+def query(sql: str, db: str | None = None) -> tuple[list[str], list[tuple]]:
+    """Run one read-only SELECT/WITH statement on the database ``db``."""
+    return run_readonly(get_engine(db), sql)

@@ -2,7 +2,7 @@
 
 - ``review_decisions``: one row per decision a person made with
   ``disclosures map`` (or imported from a shared CSV): the raw name as written
-  (normalized for lookup, see ``normalizers.subjects.normalize_name``), the
+  (in its lookup key form, ``normalizers.review.decision_key``), the
   target it means (a subject code, an economic code, a canonical indicator id,
   a level name, an organization id), who decided and when. Rows are never
   updated: a newer decision for the same ``(kind, raw)`` supersedes the older
@@ -77,13 +77,13 @@ class LearnedSubjectPair(Base):
 # -- decisions ----------------------------------------------------------------------
 
 
-def record_decision(engine: Engine, kind: str, raw: str, target: str, decided_by: str,
+def record_decision(engine: Engine, kind: str, key: str, target: str, decided_by: str,
                     note: str | None = None, decided_at: datetime | None = None) -> ReviewDecision:
-    """Check and store one decision; the raw name is stored in its lookup key form.
-    Raises ``normalizers.review.ReviewError`` for an unknown kind or target."""
-    from disclosures.normalizers.review import check_target, decision_key
-
-    row = ReviewDecision(kind=kind, raw=decision_key(kind, raw), target=check_target(kind, target),
+    """Store one decision, as the caller checked it: ``key`` the raw name in its
+    lookup form and ``target`` known to the vocabulary of ``kind``
+    (``normalizers.review.decision_key`` and ``check_target``; the database
+    knows no vocabularies)."""
+    row = ReviewDecision(kind=kind, raw=key, target=target,
                          decided_by=decided_by, decided_at=decided_at or datetime.now(UTC),
                          note=note or None)
     with write_transaction(engine) as conn:

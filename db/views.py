@@ -36,9 +36,12 @@ integers whichever database returned the row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from disclosures.model.errors import BadInput
-from sqlalchemy import Connection
+
+if TYPE_CHECKING:  # the view definitions alone load without SQLAlchemy (``disclosures --help``)
+    from sqlalchemy import Connection
 
 VIEWS_VERSION = 2
 

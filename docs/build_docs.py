@@ -4,7 +4,7 @@
 
 ``views.md`` comes from ``db/views.py`` (the SQL and each column's
 documentation), ``cli.md`` from the Typer app in ``cli/app.py``, and
-``for-researchers.md`` runs every question of ``disclosures.cli.research.QUESTIONS``
+``for-researchers.md`` runs every question of ``disclosures.db.questions.QUESTIONS``
 over the bundled sample (the seed 决算 as Word and PDF, loaded into a fresh
 SQLite database by ``flows.pipeline.process_file``) and prints its result.
 ``tests/research/test_docs.py`` fails when a generated file is out of date.
@@ -66,17 +66,9 @@ def views_markdown() -> str:
 
 def cli_markdown() -> str:
     import typer
-    from disclosures.cli import research as research_cli
     from disclosures.cli.app import app
 
     command = typer.main.get_command(app)
-    names = set(command.commands)
-    # until cli/app.py registers them, document the research commands as they will be
-    for function in research_cli.COMMANDS:
-        if function.__name__ not in names:
-            extra = typer.Typer(add_completion=False)
-            extra.command()(function)
-            command.add_command(typer.main.get_command(extra), function.__name__)
     out = [GENERATED, "", "# CLI reference", "",
            "`disclosures COMMAND --help` prints the same.", ""]
     for name in sorted(command.commands):
@@ -119,9 +111,9 @@ def rules_markdown() -> str:
 
 
 def researchers_markdown(url: str) -> str:
-    from disclosures.cli.research import QUESTIONS, question_sql
     from disclosures.db.engine import get_engine
     from disclosures.db.query import run_readonly
+    from disclosures.db.questions import QUESTIONS, question_sql
 
     engine = get_engine(url)
     template = (DOCS / "for-researchers.template.md").read_text(encoding="utf-8")

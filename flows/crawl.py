@@ -193,6 +193,10 @@ class CrawlError(Failure):
     """The crawl as a whole could not run (not one document's failure)."""
 
 
+class ScaleOutError(BadInput):
+    """A scale-out the arguments ask for that cannot run; refused before anything runs."""
+
+
 SECTIONS = {"schedule": ScheduleSettings, "fetch": FetchSettings, "list": ListSettings,
             "document": DocumentSettings, "attachments": AttachmentSettings}
 
@@ -660,7 +664,7 @@ def process_stored(sha256: str, file_name: str, db_url: str | None, source_url: 
                    raw_root: str | None) -> int | None:
     """``process_attachment`` on a Dask worker, reading the file from the
     shared raw store (the flow's download folder may be on another machine)."""
-    from disclosures.flows import rawstore
+    from disclosures.db import rawstore
 
     stored = rawstore.find(sha256, raw_root)
     if stored is None:
@@ -723,11 +727,11 @@ def scale_out_for(workers: int | None, dask_address: str | None, db_url: str | N
     if workers is None and not dask_address:
         return None
     if workers is not None and dask_address:
-        raise CrawlError(f"give workers ({workers}) or a Dask address ({dask_address}), not both")
+        raise ScaleOutError(f"give workers ({workers}) or a Dask address ({dask_address}), not both")
     if workers is not None and workers < 1:
-        raise CrawlError(f"workers must be at least 1, not {workers}")
+        raise ScaleOutError(f"workers must be at least 1, not {workers}")
     if importlib.util.find_spec("prefect_dask") is None:
-        raise CrawlError("processing on Dask needs prefect-dask: pip install 'disclosures[dask]'")
+        raise ScaleOutError("processing on Dask needs prefect-dask: pip install -e '.[dask]'")
     require_shared_database(db_url)
     return ScaleOut(workers, dask_address)
 
@@ -741,8 +745,8 @@ def require_shared_database(db_url: str | None) -> None:
 
     url = make_url(resolve_url(db_url))
     if url.get_backend_name() == "sqlite":
-        raise CrawlError(f"{url.render_as_string()}: processing on Dask workers needs a database server "
-                         "every worker reaches (PostgreSQL: postgresql+psycopg://host/db), not SQLite")
+        raise ScaleOutError(f"{url.render_as_string()}: processing on Dask workers needs a database server "
+                            "every worker reaches (PostgreSQL: postgresql+psycopg://host/db), not SQLite")
 
 
 class StoredPageCache(PageCache):
@@ -753,8 +757,8 @@ class StoredPageCache(PageCache):
         self.engine, self.portal, self.raw_root = engine, portal, raw_root
 
     def get(self, url: str) -> CachedPage | None:
+        from disclosures.db import rawstore
         from disclosures.db.crawl import known_page
-        from disclosures.flows import rawstore
 
         with self.engine.connect() as conn:
             row = known_page(conn, url)
@@ -766,9 +770,9 @@ class StoredPageCache(PageCache):
     def put(self, page: Page) -> None:
         """Only pages with a validator are kept: without one the server
         cannot answer 304, and the copy would never be read."""
+        from disclosures.db import rawstore
         from disclosures.db.crawl import upsert_page
         from disclosures.db.engine import write_transaction
-        from disclosures.flows import rawstore
 
         if not (page.validators.etag or page.validators.last_modified):
             return
@@ -837,6 +841,7 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
     database; returns the run's summary (pages, new, changed, unchanged,
     duplicate, failed, disallowed). ``workers`` (a local Dask cluster) or
     ``dask_address`` (a Dask scheduler) process the new files on Dask."""
+    from disclosures.db import rawstore
     from disclosures.db.crawl import begin_crawl, close_crawl
     from disclosures.db.engine import (
         get_engine,
@@ -844,7 +849,6 @@ def crawl_portal(portal: str, db_url: str | None = None, raw_root: str | None = 
         resolve_url,
         write_transaction,
     )
-    from disclosures.flows import rawstore
     from prefect.runtime import flow_run
 
     config = load_portal(portal)
@@ -957,8 +961,8 @@ def bytes_on_disk(fetched: FileFetch) -> tuple[Path, str]:
 def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known) -> str:
     """Store the bytes; process them now, or — when the crawl defers processing
     to Dask — queue them in ``run.deferred``."""
+    from disclosures.db import rawstore
     from disclosures.db.crawl import current_document_id
-    from disclosures.flows import rawstore
 
     path, sha256 = bytes_on_disk(fetched)
     rawstore.put(path, sha256, run.raw_root)

@@ -5,11 +5,12 @@ The flow only orchestrates: each task calls the plain function in
 
 Running without a server. A real flow run needs a Prefect API; with none
 configured Prefect starts a temporary local server, which costs ~15 s per
-process (see shared/TOOLCHAIN.md). ``disclosures extract`` therefore runs
-``process_document.fn(...)`` — the same flow body with each task's plain
-function (``run_stage`` calls ``task.fn`` when there is no flow run) — unless
-``--prefect`` is given or ``PREFECT_API_URL`` points at a running server, in
-which case it is a tracked flow run with task runs. The nightly deployment
+process, and importing Prefect alone takes seconds. ``disclosures extract``
+therefore runs ``flows.pipeline.process_file`` — the same stages, without
+Prefect — unless ``--prefect`` is given or ``PREFECT_API_URL`` points at a
+running server, in which case it is a tracked flow run with task runs
+(``flows.pipeline.process_path``). ``process_document.fn(...)`` runs the flow
+body with each task's plain function (``call_task``). The nightly deployment
 and the tests use real flow runs.
 """
 
@@ -60,7 +61,7 @@ def store_task(doc, extraction, db_url: str | None, started_at: datetime, path: 
     return pipeline.store(doc, extraction, db_url, started_at, Path(path), raw_root)
 
 
-def run_stage(stage, *args):
+def call_task(stage, *args):
     """Call a task as a task inside a flow run, as its plain function outside one."""
     if FlowRunContext.get() is not None:
         return stage(*args)
@@ -74,11 +75,11 @@ def process_document(path: str, db_url: str | None = None, source_url: str | Non
     ``isolation`` None takes the limits from the environment."""
     started, t0 = datetime.now(UTC), time.perf_counter()
     limits = DocumentLimits.start(isolation)
-    doc = run_stage(read_task, path, source_url, limits)
-    extraction = run_stage(recognize_task, doc, limits)
+    doc = call_task(read_task, path, source_url, limits)
+    extraction = call_task(recognize_task, doc, limits)
     # a person's review decisions (``disclosures map``) override the matchers
-    decisions = run_stage(decisions_task, db_url)
-    extraction = run_stage(normalize_task, extraction, doc.file_name, decisions, limits)
-    extraction = run_stage(check_task, extraction, doc.file_name, doc, limits)
-    stored = run_stage(store_task, doc, extraction, db_url, started, path, raw_root)
+    decisions = call_task(decisions_task, db_url)
+    extraction = call_task(normalize_task, extraction, doc.file_name, decisions, limits)
+    extraction = call_task(check_task, extraction, doc.file_name, doc, limits)
+    stored = call_task(store_task, doc, extraction, db_url, started, path, raw_root)
     return vars(pipeline.outcome(doc, extraction, stored, time.perf_counter() - t0))

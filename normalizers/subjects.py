@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from disclosures.model.names import name_key
 from disclosures.model.numbers import fold
 from disclosures.model.records import Match
 from disclosures.model.vocabulary import MatchMethod
@@ -52,22 +53,11 @@ LEVEL_BY_LENGTH = {3: "类", 5: "款", 7: "项"}
 _LEVEL_MARK_RE = re.compile(r"\((类|款|项)\)")
 # 卫生健康支出-行政事业单位医疗-行政单位医疗 (Shanghai Putuo 2025 narratives)
 _LEVEL_SEP_RE = re.compile(r"\s*[-—>/]+\s*")
-# leading enumerators a recognizer may have left: 1. 9、 （一） 十、
-_ENUM_RE = re.compile(r"^(\d+\s*[.、]|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、)\s*")
-_QUOTES_RE = re.compile(r"[“”\"'‘’「」『』]")
 # a printed code before the name: 2013101 行政运行, 210 11 02 事业单位医疗
 # (a name follows directly: ``123.一般…`` is a list number, not a code)
 _CODE_PREFIX_RE = re.compile(r"^(\d{3})(?:\s?(\d{2}))?(?:\s?(\d{2}))?(?!\d)\s*(?=[\u4e00-\u9fff])")
 # trailing words that qualify rather than name: 公共安全（类）支出, “…（项）”科目
 _TRAILING_NOISE = {"", "支出", "科目", "经费"}
-
-
-def name_key(text: str) -> str:
-    """The form names are compared in: folded, no spaces, quotes or enumerator."""
-    s = _QUOTES_RE.sub("", fold(text))
-    s = re.sub(r"\s+", "", s)
-    s = _ENUM_RE.sub("", s)
-    return s.rstrip(":：;；,，.。")
 
 
 def short_key(key: str) -> str:
@@ -493,3 +483,9 @@ def resolve_subject(raw: str, year: int | None, code: str | None = None,
 def learn_pair(code: str, name: str, year: int | None, document_sha256: str) -> None:
     """Remember a (code, name) pair a document's table printed (in memory; see ``LearnedPairs``)."""
     function_catalogue().learn_pair(code, name, year, document_sha256)
+
+
+def subject_name(code: str, year: int | None) -> str | None:
+    """The canonical name of a 类/款/项 code in ``year``; None for a code the vocabulary lacks."""
+    catalogue = function_catalogue()
+    return catalogue.name_for_year(code, year) if code in catalogue.by_code else None

@@ -11,7 +11,7 @@ character strokes). The picture is levelled first (scans come in turned by a
 fraction of a degree), and everything is converted here, once, to PDF points
 with a top-left origin.
 
-rapidocr is an optional dependency (``pip install disclosures[ocr]``): without
+rapidocr is an optional dependency (``pip install -e '.[ocr]'``): without
 it ``ocr_page`` returns the page unchanged and the reader notes
 ``page.no_text_layer`` as before.
 
@@ -41,7 +41,7 @@ from disclosures.model.errors import BadInput
 from disclosures.model.layout import Block, Char, Paragraph, ReaderNote
 
 EXTRACTOR = "ocr"
-INSTALL_HINT = "pip install disclosures[ocr]"
+INSTALL_HINT = "pip install -e '.[ocr]'"
 
 Point = tuple[float, float]
 Quad = Sequence[Sequence[float]]  # four corners, clockwise from top-left, in pixels

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-import typer
 from disclosures.cli import crawl as crawl_cli
+from disclosures.cli.contract import CliApp
 from disclosures.db.crawl import CrawlRun, CrawlUrl, FetchLog
 from disclosures.db.models import Document
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 
-def cli() -> typer.Typer:
+def cli() -> CliApp:
     """The commands as cli/app.py registers them."""
-    app = typer.Typer()
+    app = CliApp()
     app.command()(crawl_cli.crawl)
     app.command()(crawl_cli.serve)
     return app

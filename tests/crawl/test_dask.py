@@ -165,9 +165,9 @@ def test_workers_with_sqlite_are_refused_before_anything_runs(workdir):
 
 
 def typer_app(crawl_cli):
-    import typer
+    from disclosures.cli.contract import CliApp
 
-    app = typer.Typer()
+    app = CliApp()
     app.command()(crawl_cli.crawl)
     app.command()(crawl_cli.serve)
     return app

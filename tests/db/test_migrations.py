@@ -14,6 +14,7 @@ from disclosures.db.engine import (
     UnsupportedDatabase,
     alembic_config,
     get_engine,
+    head_revision,
     migrate,
 )
 from disclosures.db.models import Base
@@ -34,7 +35,7 @@ def all_model_tables() -> set[str]:
     return set(Base.metadata.tables)
 
 
-def head_revision() -> str:
+def alembic_head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -54,7 +55,7 @@ def test_migration_creates_exactly_the_models(db_url):
     assert diff == []
     assert tables == models | {"alembic_version"}
     assert RECORD_TABLES <= tables
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == alembic_head()
     engine.dispose()
 
 
@@ -69,7 +70,7 @@ def test_migrate_is_idempotent_and_reversible(db_url):
     with engine.connect() as conn:
         assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
     migrate(engine)
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == alembic_head()
     engine.dispose()
 
 
@@ -78,7 +79,7 @@ def test_migrate_works_from_any_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     engine = get_engine(f"sqlite:///{tmp_path / 'elsewhere.db'}")
     migrate(engine)
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == alembic_head()
 
 
 def test_concurrent_first_migrations(db_url):
@@ -99,7 +100,7 @@ def test_concurrent_first_migrations(db_url):
     for t in threads:
         t.join(timeout=60)
     assert errors == []
-    assert current_revision(engines[0]) == head_revision()
+    assert current_revision(engines[0]) == alembic_head()
     for e in engines:
         e.dispose()
 
@@ -120,6 +121,20 @@ def test_engine_url_precedence(monkeypatch, tmp_path):
     assert get_engine(f"sqlite:///{tmp_path / 'arg.db'}").url.database == str(tmp_path / "arg.db")
 
 
-def test_other_databases_are_refused():
-    with pytest.raises(UnsupportedDatabase, match="only SQLite and PostgreSQL"):
+def test_other_databases_are_refused(tmp_path):
+    with pytest.raises(UnsupportedDatabase, match=r"only SQLite \(sqlite:///FILE\) and PostgreSQL") as refused:
         get_engine("mysql+pymysql://u:secret@localhost/x")
+    assert "secret" not in str(refused.value)
+    with pytest.raises(UnsupportedDatabase, match="'not a url' is not a database URL"):
+        get_engine("not a url")
+    with pytest.raises(UnsupportedDatabase, match="the postgresql driver must be psycopg"):
+        get_engine("postgresql+psycopg2://u@localhost/x")
+    with pytest.raises(UnsupportedDatabase, match="no folder"):
+        get_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+    assert get_engine("postgresql://u@localhost/x").dialect.driver == "psycopg"
+
+
+def test_the_head_read_from_the_scripts_is_alembics():
+    """``migrate`` skips Alembic when the database is at the head it reads from the
+    migration scripts; that head must be the one Alembic computes."""
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -128,10 +128,67 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(workdir, seed_docx, 
 def test_console_script_runs_end_to_end(workdir, seed_docx):
     """The installed entry point, as a user runs it (separate process, real exit code)."""
     done = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "extract", str(seed_docx)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "18 budget lines" in done.stderr and "81 indicators" in done.stderr
     missing = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "extract", "nope.pdf"],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300, check=False)
     assert missing.returncode == 2
     assert missing.stderr.strip() == "Error: nope.pdf: no such file"
+
+
+# every command that opens the database, with the arguments it needs besides --db
+DATABASE_COMMANDS = {
+    "extract": ["{seed}"], "export": ["1"], "reprocess": ["1"], "query": ["select 1"],
+    "check": ["1"], "review": [], "map": ["subject", "行政运行", "2013101"],
+    "survey": ["{folder}"], "table": ["v_facts"], "fdp": ["{out}"], "browse": [],
+    "show": ["budget_lines:1"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(DATABASE_COMMANDS))
+def test_an_unsupported_database_is_one_error_line_and_exit_2(workdir, seed_docx, command):
+    folder = workdir / "folder"
+    folder.mkdir()
+    (folder / seed_docx.name).write_bytes(seed_docx.read_bytes())
+    args = [a.format(seed=seed_docx, folder=folder, out=workdir / "fdp") for a in DATABASE_COMMANDS[command]]
+    result = runner.invoke(app, [command, *args, "--db", "mysql://x/y"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1] == \
+        "Error: mysql://x/y: only SQLite (sqlite:///FILE) and PostgreSQL " \
+        "(postgresql+psycopg://USER@HOST/DB) are supported"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not list(workdir.glob("*.db"))
+
+
+def test_unsupported_database_through_the_installed_script(workdir):
+    done = subprocess.run([sys.executable, "-m", "disclosures.cli.app", "query", "--db", "mysql://x/y",
+                           "select 1"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: mysql://x/y: only SQLite") and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+PREFECT_PROBE = """
+import sys
+from disclosures.cli.app import main
+loaded = lambda: sorted(m for m in sys.modules if m == "prefect" or m.startswith("prefect."))
+assert loaded() == [], loaded()
+sys.argv = ["disclosures", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+print(len(loaded()))
+"""
+
+
+def test_extract_without_prefect_does_not_import_it(workdir, seed_docx, monkeypatch):
+    """Importing Prefect costs seconds, more than processing a document: the CLI and
+    the plain ``extract`` path must not load it (``--prefect`` does)."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    done = subprocess.run([sys.executable, "-c", PREFECT_PROBE, "extract", str(seed_docx)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0", done.stdout
+    assert "18 budget lines" in done.stderr

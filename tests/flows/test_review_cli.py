@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 
 import pytest
-from disclosures.cli.review import map_name, review
 from disclosures.db import models as m
 from disclosures.db.engine import get_engine
 from disclosures.db.export import export_document
 from disclosures.flows.pipeline import process_file
+from disclosures.flows.review import map_name, review
 from disclosures.normalizers.review import ReviewError
 from docx import Document
 from sqlalchemy import select
@@ -46,11 +46,11 @@ def stored_lines(db):
 def test_a_decision_changes_the_code_on_reprocess_and_shows_in_the_export(narrative_docx, db):
     first = process_file(narrative_docx, db)
     assert stored_lines(db) == [(None, "none", 0.0)]
-    assert [(i.kind, i.raw) for i in review(db)] == [("subject", RAW)]
+    assert [(i.kind, i.raw) for i in review(db).items] == [("subject", RAW)]
 
     map_name("subject", RAW.replace("（", "(").replace("）", ")"), "2013101", db, by="analyst",
              note="政法委's name for its 款")
-    assert review(db) == []  # decided names leave the list
+    assert review(db).items == []  # decided names leave the list
     process_file(narrative_docx, db)
 
     assert stored_lines(db) == [("2013101", "review", 100.0)]
@@ -99,3 +99,13 @@ def test_decisions_round_trip_through_csv(narrative_docx, db, tmp_path):
         again = list(csv.DictReader(fh))
     assert [(r["kind"], r["target"], r["decided_by"]) for r in again] == \
         [("subject", "2013101", "colleague")]
+
+
+def test_the_export_finds_decisions_by_the_normalizers_key():
+    """``db.export`` looks decisions on subjects and indicators up by
+    ``model.names.name_key`` (the database imports no normalizer): it must be
+    the key the normalizers decide those kinds by."""
+    from disclosures.model.names import name_key
+    from disclosures.normalizers.review import KEY_OF
+
+    assert KEY_OF["subject"] is KEY_OF["indicator"] is name_key

@@ -139,7 +139,7 @@ def test_without_ocr_an_image_only_pdf_is_bad_input(monkeypatch):
     with pytest.raises(BadInput) as error:
         read_document(SCANNED)
     assert str(error.value) == (f"{SCANNED.name}: image-only PDF and OCR is not installed "
-                                f"(pip install disclosures[ocr])")
+                                f"(pip install -e '.[ocr]')")
 
 
 def test_without_ocr_a_born_digital_pdf_is_read(monkeypatch):

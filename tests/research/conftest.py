@@ -52,13 +52,13 @@ def seed_files() -> tuple[Path, Path]:
 
 @pytest.fixture
 def cli():
-    """The research commands registered on a Typer app the way cli/app.py does."""
-    import typer
+    """The research commands registered on a command-line app the way cli/app.py does."""
+    from disclosures.cli.contract import CliApp
     from disclosures.cli.research import COMMANDS
     from typer.testing import CliRunner
 
-    app = typer.Typer()
-    for command in COMMANDS:
-        app.command()(command)
+    app = CliApp()
+    for name, command in COMMANDS.items():
+        app.command(name)(command)
     runner = CliRunner()
     return lambda *args: runner.invoke(app, [str(a) for a in args])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from disclosures.cli.research import QUESTIONS
+from disclosures.db.questions import QUESTIONS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -28,3 +28,19 @@ def test_worked_questions_in_the_guide_are_the_tested_ones(reference):
     for question in QUESTIONS:
         assert question.sql in text, question.name
     assert text == build_docs().researchers_markdown(reference.url)
+
+
+def test_cli_reference_is_up_to_date():
+    """docs/cli.md is generated from the commands' --help (rerun docs/build_docs.py
+    after changing a command); like sqlite-utils' cog check."""
+    assert (DOCS / "cli.md").read_text(encoding="utf-8") == build_docs().cli_markdown()
+
+
+def test_every_command_is_in_the_cli_reference():
+    import typer
+    from disclosures.cli.app import app
+
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    missing = [name for name in typer.main.get_command(app).commands
+               if f"## `disclosures {name}`" not in text]
+    assert missing == []

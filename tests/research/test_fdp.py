@@ -6,12 +6,14 @@ import csv
 import json
 
 import pytest
-from disclosures.cli.research import fdp_structure_problems, validate_fdp, write_fdp
 from disclosures.db.engine import get_engine
+from disclosures.db.fdp import fdp_structure_problems, validate_fdp, write_fdp
+from disclosures.normalizers.subjects import subject_name
 
 
 def test_fdp_validates_and_keeps_only_summable_lines(reference, tmp_path):
-    result = write_fdp(get_engine(reference.url), tmp_path)
+    # the vocabulary names the 款 the seed prints no line for (the command passes it too)
+    result = write_fdp(get_engine(reference.url), tmp_path, level_names=subject_name)
     assert result.problems == []
     # each seed document: 18 lines, of which the 4 类 lines have 项 lines beneath them
     assert (result.rows, result.skipped_parents, result.skipped_unresolved) == (28, 8, 0)
@@ -28,6 +30,13 @@ def test_fdp_validates_and_keeps_only_summable_lines(reference, tmp_path):
     assert functional["classificationType"] == "functional"
     assert functional["attributes"]["xiang_code"]["parent"] == "kuan_code"
     assert descriptor["fiscalPeriod"] == {"start": "2024-01-01", "end": "2024-12-31"}
+
+
+def test_without_a_vocabulary_level_names_are_the_documents_own(reference, tmp_path):
+    write_fdp(get_engine(reference.url), tmp_path)
+    with open(tmp_path / "data" / "budget-lines.csv", encoding="utf-8") as f:
+        item = next(r for r in csv.DictReader(f) if r["code"] == "2013101" and r["sha256"] == reference.pdf_sha)
+    assert (item["class_name"], item["kuan_code"], item["kuan_name"]) == ("一般公共服务支出", "20131", "")
 
 
 def test_structure_check_catches_a_broken_model(reference, tmp_path):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from alembic import command
-from disclosures.cli.research import QUESTIONS, get_question, question_sql
 from disclosures.db.engine import alembic_config, get_engine, migrate
 from disclosures.db.query import run_readonly
+from disclosures.db.questions import QUESTIONS, get_question, question_sql
 from disclosures.db.views import VIEW_NAMES, VIEWS, get_view, select_sql
 from sqlalchemy import inspect
 

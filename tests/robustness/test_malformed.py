@@ -129,5 +129,5 @@ def test_cli_process_refuses_the_zip_bomb(corpus, tmp_path):
                           capture_output=True, text=True, timeout=180, cwd=tmp_path,
                           env={**os.environ, "DISCLOSURES_RAW": str(tmp_path / "raw")})
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip() == "Error: zip-bomb.docx: exceeded the 1024 MB memory limit (during read)"
+    assert done.stderr.strip() == "Error: zip-bomb.docx: exceeded the 1024 MB memory limit (during extract)"
     assert not db.exists() or sqlite3.connect(db).execute("select count(*) from documents").fetchone()[0] == 0
