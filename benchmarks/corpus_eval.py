@@ -473,9 +473,11 @@ def evaluate_all(files: list[Path], root: Path, holdout: set[str], workers: int)
 
     def progress(record: dict) -> None:
         records.append(record)
-        name = "(hold-out)" if record["city"] in holdout else record["file"]
+        if record["city"] in holdout:  # nothing about a hold-out file but that it is done
+            print(f"[{len(records)}/{len(files)}] (hold-out)", file=sys.stderr, flush=True)
+            return
         status = record["failure"]["category"] if "failure" in record else f"{record['score']['lines']} lines"
-        print(f"[{len(records)}/{len(files)}] {name}: {status}", file=sys.stderr, flush=True)
+        print(f"[{len(records)}/{len(files)}] {record['file']}: {status}", file=sys.stderr, flush=True)
 
     if workers <= 1:
         for path in files:

@@ -64,6 +64,10 @@ SENTENCE = re.compile(r"[，。；：！？,;:]")  # a subject name carries none
 LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 AMOUNT = re.compile(r"^-?[\d,]*\d(?:\.\d+)?$")
 DECIMAL_AMOUNT = re.compile(r"^-?[\d,]*\d\.\d{1,4}$|^-?\d{1,3}(?:,\d{3})+$")
+# a quantity or an economic code (1, 302, 02): three or more after a subject's name mean a
+# 政府采购 row (数量 | 部门经济科目 类 款 | 政府经济科目 类 款), not amounts (西安 2022 交通运输局 p.75)
+SMALL_NUMBER = re.compile(r"^0?[1-9]\d{0,2}$")
+MAX_SMALL_NUMBERS = 2
 ANY_CODE = re.compile(rf"(?<!\d){CLASS}(?:\d{{2}}){{0,2}}(?!\d)")
 MIN_TEXT_CHARS = 10  # a page with fewer characters has no text layer
 
@@ -152,7 +156,12 @@ def is_name(text: str) -> bool:
 def only_amounts(tokens: list[str]) -> bool:
     """A code whose name is wrapped onto the lines around it: amounts alone, one printed
     as money (decimals or thousands separators), never a bare count."""
-    return bool(tokens) and all(AMOUNT.match(t) for t in tokens) and any(DECIMAL_AMOUNT.match(t) for t in tokens)
+    return (bool(tokens) and all(AMOUNT.match(t) for t in tokens) and any(DECIMAL_AMOUNT.match(t) for t in tokens)
+            and not purchase_numbers(tokens))
+
+
+def purchase_numbers(tokens: list[str]) -> bool:
+    return sum(1 for t in tokens if SMALL_NUMBER.match(t)) > MAX_SMALL_NUMBERS
 
 
 def code_of_line(line: str) -> tuple[str, str | None] | None:
@@ -164,7 +173,7 @@ def code_of_line(line: str) -> tuple[str, str | None] | None:
             continue
         code, rest = found
         name = name_before_amounts(rest)
-        if name is not None and is_name(name):
+        if name is not None and is_name(name) and not purchase_numbers(rest.split()):
             return code, name
         if only_amounts(rest.split()):
             return code, None
@@ -253,12 +262,14 @@ def code_of_cells(cells: list[str], parts: tuple[int, int, int] | None,
 
 
 def code_with_rest(code: str, rest: list[str]) -> tuple[str, str | None] | None:
-    """A name then amounts (a remark at most): a 政府采购 row goes on with its
-    catalogue item and purchase (西安 2026 公安局 p.44: 204 | 02 | 01 | 车辆运行维护费 |
-    C23120301车辆维修和保养服务 | 车辆维修服务 | 1 | 302 …)."""
+    """A name then amounts (a remark in words at most): a 政府采购 row goes on with its
+    catalogue item, quantity and economic codes (西安 2026 公安局 p.44: 204 | 02 | 01 |
+    车辆运行维护费 | C23120301车辆维修和保养服务 | 车辆维修服务 | 1 | 302 …)."""
     if rest and is_name(clean(rest[0])):
-        words = [clean(c) for c in rest[1:] if clean(c) and not AMOUNT.match(clean(c))]
-        return (code, clean(rest[0])) if len(words) <= 1 else None
+        after = [clean(c) for c in rest[1:] if clean(c)]
+        words = [c for c in after if not AMOUNT.match(c)]
+        ok = len(words) <= 1 and not any(LATIN_OR_DIGIT.search(w) for w in words) and not purchase_numbers(after)
+        return (code, clean(rest[0])) if ok else None
     if only_amounts([clean(c) for c in rest]):
         return code, None
     return None
