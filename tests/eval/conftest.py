@@ -2,8 +2,8 @@
 
 ``benchmarks/`` is not part of the installed package. Its modules are loaded
 from their files here, when pytest imports this conftest (before it collects
-the test modules), and registered as ``benchmarks_truth`` and
-``benchmarks_printed_codes``, so test modules import them by those names
+the test modules), and registered as ``benchmarks_truth``,
+``benchmarks_printed_codes`` and ``benchmarks_corpus_eval``, so test modules import them by those names
 without the repository root on ``sys.path`` (which would make ``import db``
 work where it must not).
 """
@@ -29,4 +29,6 @@ def load_benchmark(name: str):
 
 
 load_benchmark("truth")
-load_benchmark("printed_codes")
+# corpus_eval imports its sibling by plain name, as a script does
+sys.modules.setdefault("printed_codes", load_benchmark("printed_codes"))
+load_benchmark("corpus_eval")
