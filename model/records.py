@@ -74,6 +74,9 @@ class BudgetLine:
     # for a line of the narrative (情况说明)
     statement: str | None = None
     statement_title: str | None = None
+    # the budget unit the line is of, where a table lists subjects per unit
+    # (``field_provenance["budget_unit"]``); None for the department's own lines
+    budget_unit: str | None = None
 
 
 @dataclass

@@ -59,7 +59,7 @@ RULES: dict[str, RuleInfo] = _rules(
     ("statement.role_undecided", "extraction", "warning",
      "a table with subject rows and amounts whose statement or fund could not be decided"),
     ("statement.by_unit", "extraction", "info",
-     "a table lists subjects per budget unit; the department's own lines are not printed"),
+     "a table lists subjects per budget unit: its lines are the units', not the department's"),
     ("unit.missing", "extraction", "info",
      "a figure the text writes without a unit (万元/元) is not read as an amount"),
     ("performance.unparsed_row", "extraction", "warning",

@@ -138,6 +138,9 @@ class StatementRow:
     role: RowRole = "label"
     amounts: dict[int, Amount] = field(default_factory=dict)
     after_total: bool = False  # below a 合计/小计 row of its panel
+    # the budget unit's row this subject row is listed under, in a table that
+    # lists subjects per unit (西安 2019 部门综合预算 表5: 125001 …, then its subjects)
+    unit_row: StatementRow | None = None
 
     @property
     def level(self) -> int | None:

@@ -157,6 +157,8 @@ FACT_PATTERNS: tuple[FactPattern, ...] = (
     FactPattern("government_fund_expenditure", r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出"),
     FactPattern("state_capital_expenditure", r"国有资本经营预算(?:财政)?(?:拨款)?支出"),
     FactPattern("operating_cost", r"机关运行经费"),
+    # 重庆 2026 部门预算 五（一）: ``机关运行经费。2026年一般公共预算财政拨款运行经费5,590.43万元``
+    FactPattern("operating_cost", r"(?:财政拨款|一般公共预算)运行经费"),
     FactPattern("procurement.total", r"政府采购(?:支出)?(?:预算)?(?:总额|金额)|政府采购支出",
                 sections=frozenset({"procurement"})),
     FactPattern("procurement.goods", r"(?:政府采购|拟采购)货物(?:支出|金额)?|货物采购(?:支出|金额)?"

@@ -139,9 +139,9 @@ def _rules(group: str, *rows: tuple) -> tuple[FactRule, ...]:
 TOTAL_ROW = r"^(合计|总计)?$"
 ANY = r""
 INCOME_ROWS = (
-    (r"^一般公共预算(财政拨款|资金)?(收入)?$", ANY, "income.general_budget", True),
-    (r"^政府性基金(预算)?(财政拨款|资金)?(收入)?$", ANY, "income.government_fund", True),
-    (r"^国有资本经营预算(财政拨款|资金)?(收入)?$", ANY, "income.state_capital", True),
+    (r"^一般公共预算(财政拨款|拨款|资金)?(收入)?$", ANY, "income.general_budget", True),
+    (r"^政府性基金(预算)?(财政拨款|拨款|资金)?(收入)?$", ANY, "income.government_fund", True),
+    (r"^国有资本经营预算(财政拨款|拨款|资金)?(收入)?$", ANY, "income.state_capital", True),
 )
 FACT_RULES: tuple[FactRule, ...] = (
     *_rules("summary_all", *INCOME_ROWS,
@@ -151,8 +151,10 @@ FACT_RULES: tuple[FactRule, ...] = (
             (r"^(本年|当年)收入(合计|小计)$", ANY, "income_total"),
             (r"^(本年|当年)支出(合计|小计)$", ANY, "expenditure_total"),
             (r"^(收入)?(总计|合计)$", ANY, "income_expenditure_total"),
-            (r"^基本支出$", ANY, "expenditure.basic"),
-            (r"^项目支出$", ANY, "expenditure.project")),
+            # 西安 部门综合预算收支总表's economic panel: 人员经费和公用经费支出 is the
+            # basic expenditure, 专项业务经费支出 the project expenditure
+            (r"^(基本支出|人员经费和公用经费支出)$", ANY, "expenditure.basic"),
+            (r"^(项目支出|专项业务经费支出)$", ANY, "expenditure.project")),
     *_rules("summary_appropriation", *INCOME_ROWS,
             (r"^(收入)?(总计|合计)$", ANY, "appropriation_total")),
     *_rules("income",
@@ -183,8 +185,8 @@ FACT_RULES: tuple[FactRule, ...] = (
             (TOTAL_ROW, ANY, "state_capital_expenditure", False, "total")),
     *_rules("basic_general",
             (TOTAL_ROW, r"(^|/)(合计|金额|决算数)$", "basic_total"),
-            (TOTAL_ROW, r"人员经费$", "basic.personnel"),
-            (TOTAL_ROW, r"公用经费$", "basic.public"),
+            (TOTAL_ROW, r"人员经费(支出)?$", "basic.personnel"),
+            (TOTAL_ROW, r"公用经费(支出)?$", "basic.public"),
             (r"^人员经费(合计)?$", ANY, "basic.personnel"),
             (r"^公用经费(合计)?$", ANY, "basic.public")),
     *_rules("operating_cost",

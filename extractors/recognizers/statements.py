@@ -620,11 +620,17 @@ def by_unit(rows: list[StatementRow]) -> bool:
     return sum(1 for r in rows if r.role == "unit" and r.code) >= 2
 
 
+# the rows of a 总表's expenditure half that are its own framing, not a 类
+SUMMARY_FRAME = re.compile(r"^(部门预算|单位预算|财政拨款|一般公共预算|政府性基金|国有资本经营|(本年|当年|部门)?支出)"
+                           r"|合计|总计|小计|结转|结余|资金")
+
+
 def is_summary_subject(row: StatementRow) -> bool:
-    """A 总表's expenditure half lists 类 as ``一、一般公共服务支出``; ``一、本年支出``
-    and ``一、部门预算`` are the half's own totals."""
+    """A 总表's expenditure half lists 类 as ``一、一般公共服务支出`` (西安 2019:
+    ``8、社会保障和就业``, without 支出); ``一、本年支出`` and ``一、部门预算`` are the
+    half's own framing."""
     name = row.name or ""
-    return row.numbered and name.endswith("支出") and not re.match(r"^(本年|当年|部门)?支出", name)
+    return row.numbered and bool(name) and not SUMMARY_FRAME.search(name)
 
 
 def kind_for(hints: TitleHints, role: str, basis: str) -> StatementKind | None:
@@ -771,12 +777,15 @@ def finish(cand: Candidate, info: DocumentInfo) -> tuple[StatementTable | None, 
     choose_reading(st)
     notes = cand.notes + unparsed(st, hints)
     if role == "function" and by_unit(st.rows):
+        unit_row: StatementRow | None = None
         for row in st.rows:
-            if row.role == "subject":
-                row.role = "label"
+            if row.role == "unit":
+                unit_row = row
+            elif row.role == "subject":
+                row.unit_row = unit_row
         notes.append(Finding("statement.by_unit", "info",
-                             f"{kind.name}: subjects are listed per budget unit; the department's "
-                             f"own lines are not printed, so none are taken from this table",
+                             f"{kind.name}: subjects are listed per budget unit; its lines are the "
+                             f"units' (budget_unit), the department's own are not printed",
                              evidence=[st.title_provenance], page_hints=st.pages))
     return st, notes  # a table that is no statement notes nothing
 
@@ -883,6 +892,8 @@ def budget_line(st: StatementTable, row: StatementRow, amount: Amount) -> Budget
         if not row.numbered or "支出" not in panel_header or "支出用途" in panel_header \
                 or "经济" in panel_header:
             return None
+        if amount.value == 0:  # the 总表 lists every 类 of the template, spent on or not
+            return None
     elif st.kind.role != "function":
         return None
     component = col.component
@@ -894,10 +905,15 @@ def budget_line(st: StatementTable, row: StatementRow, amount: Amount) -> Budget
     subject_prov = row.name_provenance()
     if subject_prov is not None:
         fp["subject"] = subject_prov
+    unit = row.unit_row
+    unit_prov = unit.name_provenance() if unit is not None else None
+    if unit_prov is not None:
+        fp["budget_unit"] = unit_prov
     return BudgetLine(subject_raw=row.name or row.code or "", fund=col.fund,
                       measure=col.measure or st.kind.measure, component=component,
                       amount=amount.value, provenance=fp["amount"], code_raw=row.code,
-                      field_provenance=fp, statement=st.kind.name, statement_title=st.title or None)
+                      field_provenance=fp, statement=st.kind.name, statement_title=st.title or None,
+                      budget_unit=unit.name if unit is not None else None)
 
 
 def rules_for(kind: StatementKind) -> list[FactRule]:
