@@ -406,7 +406,8 @@ def document_row(record: dict) -> str:
 
 
 def city_row(city: str, f: dict) -> str:
-    return (f"{city:14} {f['files']:5} {f['failed']:6} {f['files_printing_codes']:8} {f['printing_files_without_lines']:8} "
+    return (f"{city:14} {f['files']:5} {f['failed']:6} {f['files_printing_codes']:8} "
+            f"{f['printing_files_without_lines']:8} "
             f"{f['printed_codes']:7} {pct(f['coverage']):>8} {pct(f['row_coverage']):>8} {f['lines']:6} "
             f"{pct(f['unprinted_share']):>9} {pct(f['reconciliation']):>7} {f['error_findings']:6}")
 

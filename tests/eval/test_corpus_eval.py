@@ -43,7 +43,8 @@ def test_a_crawl_folder_is_evaluated_and_hold_out_files_stay_private(tmp_path):
     (corpus / "001_dev").mkdir(parents=True)
     (corpus / "002_held").mkdir()
     shutil.copyfile(SELF_EVALUATION, corpus / "001_dev" / "自评表.pdf")
-    (corpus / "001_dev" / "栏目页.pdf").write_text("<!DOCTYPE html><html><body>预算公开</body></html>", encoding="utf-8")
+    (corpus / "001_dev" / "栏目页.pdf").write_text("<!DOCTYPE html><html><body>预算公开</body></html>",
+                                                  encoding="utf-8")
     shutil.copyfile(SELF_EVALUATION, corpus / "002_held" / "秘密文件名.pdf")
     (corpus / "MANIFEST.tsv").write_text("file\tsha256\n", encoding="utf-8")
     holdout = tmp_path / "holdout.txt"
