@@ -416,15 +416,16 @@ def ocr_notes(pages: list[int], low: Counter[int], settings: OcrSettings) -> lis
     return notes
 
 
-def has_no_text_layer(path: Path) -> bool:
-    """No page of the PDF has a single character of text (stops at the first that has);
-    False when pdfium cannot open it (the PDF reader reports why)."""
+def has_no_text_layer(path: Path, max_pages: int | None = None) -> bool:
+    """No page of the PDF (of its first ``max_pages`` when given) has a single
+    character of text (stops at the first that has); False when pdfium cannot open
+    it (the PDF reader reports why)."""
     try:
         doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError:
         return False
     try:
-        for index in range(len(doc)):
+        for index in range(len(doc) if max_pages is None else min(len(doc), max_pages)):
             page = doc[index]
             textpage = page.get_textpage()
             try:

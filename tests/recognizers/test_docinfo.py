@@ -31,7 +31,8 @@ def test_seed_first_mention():
     assert info.provenance["organization"].text == "泸州市委政法委"
     assert info.provenance["region"].text == "泸州市"
     assert info.provenance["fiscal_year"].text == "2024"
-    assert info.provenance["kind"].text == "决算"
+    # the kind is the classification's: the heading 第二部分 2024年度部门决算情况说明
+    assert info.provenance["kind"].text == "2024年度部门决算情况"
 
 
 @pytest.mark.parametrize("texts, expected", [
