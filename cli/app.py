@@ -257,20 +257,23 @@ def survey(
 ) -> None:
     """Process every PDF/DOCX under a folder and print what each yielded, with totals."""
     from disclosures.flows.pipeline import process_file
-    from disclosures.model.errors import StageError
+    from disclosures.model.errors import NotADisclosure, StageError
     from rich.progress import track
 
     files = sorted(p for p in directory.rglob("*") if p.suffix.lower() in SURVEY_SUFFIXES)
     if not files:
         fail(f"{directory}: no PDF or DOCX files", ExitCode.BAD_INPUT)
     per_doc = RichTable(title=f"survey of {directory}", expand=False)
-    for column in ("file", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
-        per_doc.add_column(column, overflow="fold", justify="left" if column == "file" else "right")
-    totals, kinds, failures = Counter(), Counter(), []
+    for column in ("file", "kind", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
+        per_doc.add_column(column, overflow="fold", justify="left" if column in ("file", "kind") else "right")
+    totals, kinds, failures, others = Counter(), Counter(), [], []
     for path in track(files, description="processing", console=err):
         name = str(path.relative_to(directory))
         try:
             o = process_file(path, db)
+        except NotADisclosure as exc:  # classified, not failed
+            others.append((name, exc.reason, exc.detail))
+            continue
         except (BadInput, StageError) as exc:
             failures.append((name, str(exc)))
             continue
@@ -279,10 +282,10 @@ def survey(
         totals.update(pages=o.pages or 0, tables=sum(o.tables.values()), lines=c.get("budget_lines", 0),
                       facts=c.get("facts", 0), projects=c.get("projects", 0), seconds=o.seconds,
                       documents=1, **{k: v for k, v in sev.items()})
-        per_doc.add_row(name, str(o.pages or "-"), str(sum(o.tables.values())), str(c.get("budget_lines", 0)),
-                        str(c.get("facts", 0)), str(c.get("projects", 0)),
+        per_doc.add_row(name, o.kind or "-", str(o.pages or "-"), str(sum(o.tables.values())),
+                        str(c.get("budget_lines", 0)), str(c.get("facts", 0)), str(c.get("projects", 0)),
                         f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}", f"{o.seconds:.1f}")
-    per_doc.add_row(f"[b]{totals['documents']} documents", str(totals["pages"]), str(totals["tables"]),
+    per_doc.add_row(f"[b]{totals['documents']} documents", "", str(totals["pages"]), str(totals["tables"]),
                     str(totals["lines"]), str(totals["facts"]), str(totals["projects"]),
                     f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{totals['seconds']:.1f}")
     out.print(per_doc)
@@ -293,6 +296,8 @@ def survey(
         for kind, n in kinds.most_common():
             by_kind.add_row(kind, str(n))
         out.print(by_kind)
+    for name, reason, detail in others:
+        out.print(f"not a disclosure ({reason}): {name}: {detail}", markup=False, highlight=False, soft_wrap=True)
     for name, reason in failures:
         out.print(f"failed: {name}: {reason}", markup=False, highlight=False, soft_wrap=True)
 

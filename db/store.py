@@ -300,7 +300,8 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
     values = dict(sha256=doc.sha256, file_name=doc.file_name, format=doc.format,
                   source_url=doc.source_url, organization=info.organization, region=info.region,
                   fiscal_year=info.fiscal_year, kind=info.kind, pages=doc.pages,
-                  org_id=info.org_id, region_level=info.region_level,
+                  org_id=info.org_id, region_level=info.region_level, scope=info.scope,
+                  classification=extraction.classification.kind if extraction.classification else None,
                   first_seen=datetime.now(timezone.utc))
     stmt = UPSERT_INSERT[conn.dialect.name](table).values(**values)
     stmt = stmt.on_conflict_do_update(
@@ -310,6 +311,7 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
             "organization": stmt.excluded.organization, "region": stmt.excluded.region,
             "fiscal_year": stmt.excluded.fiscal_year, "kind": stmt.excluded.kind,
             "org_id": stmt.excluded.org_id, "region_level": stmt.excluded.region_level,
+            "scope": stmt.excluded.scope, "classification": stmt.excluded.classification,
             "source_url": func.coalesce(stmt.excluded.source_url, table.c.source_url),
         },
     )

@@ -25,7 +25,9 @@ a column a view depends on; SQLite's batch table rebuild fails on a rename
 while a view names the table). Migration ``0004_views`` creates the views
 from this module as it is, so a view may only read columns that exist at
 revision ``0004_views``; a view that needs a newer column is created by the
-migration that adds it.
+migration that adds it: a column carries the views version that added it
+(``Column.since``) and ``create_views(conn, version)`` leaves out the newer
+ones, so ``0004_views`` creates version 1 and ``0005_document_scope`` version 2.
 
 Each column has a type (``COLUMN_TYPES``, by column name: a name means the
 same thing in every view), which the exports use to write exact decimals and
@@ -39,7 +41,7 @@ from dataclasses import dataclass
 from disclosures.model.errors import BadInput
 from sqlalchemy import Connection
 
-VIEWS_VERSION = 1
+VIEWS_VERSION = 2
 
 INTEGER, TEXT, FLOAT = "integer", "text", "float"
 AMOUNT, RATIO = "decimal(18,2)", "decimal(12,4)"  # as db.models.Amount, db.models.Ratio
@@ -58,6 +60,9 @@ COLUMN_TYPES: dict[str, str] = {
 CHANGELOG: dict[int, str] = {
     1: "First public views: v_documents, v_facts, v_budget_lines, v_projects, v_indicators, "
        "v_findings, v_provenance.",
+    2: "Every view: scope (本级/汇总/部门/单位) after organization; v_documents: classification "
+       "(the finer kind: performance_targets, performance_self_evaluation, …). Migration "
+       "0005_document_scope.",
 }
 
 
@@ -67,6 +72,7 @@ class Column:
     expr: str
     en: str
     zh: str
+    since: int = 1  # the views version that added it: a migration creates the views of its version
 
     @property
     def type(self) -> str:
@@ -103,6 +109,11 @@ def document_columns() -> tuple[Column, ...]:
                "文档编号"),
         Column("organization", "d.organization",
                "Reporting unit as written in the document, e.g. 泸州市委政法委.", "部门（单位）名称，按原文"),
+        Column("scope", "d.scope",
+               "What the document covers: 本级 (the unit alone), 汇总 (a department with its units, "
+               "printed so), 部门 (a 部门预算/决算) or 单位 (a 单位预算/决算). A 汇总 or 部门 document "
+               "includes its 本级 and 单位 documents: do not add them up.",
+               "范围：本级、汇总、部门、单位；汇总/部门文档已包含本级和所属单位，勿重复相加", since=2),
         Column("org_id", "d.org_id",
                "Stable id of the publishing unit (normalizers.organizations); NULL when the "
                "organization is not matched.", "发布单位的规范编号；未匹配时为空"),
@@ -159,6 +170,10 @@ V_DOCUMENTS = View(
         *document_columns(),
         Column("file_name", "d.file_name", "File name when first seen.", "文件名"),
         Column("format", "d.format", "pdf or docx.", "文件格式"),
+        Column("classification", "d.classification",
+               "What the document is: budget, final_accounts, performance_targets (绩效目标表), "
+               "performance_self_evaluation (绩效自评表) or performance_evaluation_report (绩效评价报告).",
+               "文档分类：预算、决算、绩效目标表、绩效自评表、绩效评价报告", since=2),
         Column("n_pages", "d.pages", "Page count (PDF); NULL for Word files.", "页数（PDF）"),
         Column("pipeline_version", "r.pipeline_version", "Version of the code that extracted it.",
                "提取程序版本"),
@@ -401,16 +416,18 @@ def get_view(name: str) -> View:
     raise UnknownView(f"{name!r} is not a public view; choose one of {', '.join(VIEW_NAMES)}")
 
 
-def select_sql(view: View) -> str:
-    items = ",\n       ".join(f"{col.expr} AS {col.name}" for col in view.columns)
+def select_sql(view: View, version: int = VIEWS_VERSION) -> str:
+    """The view's SQL as of ``version`` (the columns added since are left out)."""
+    items = ",\n       ".join(f"{col.expr} AS {col.name}" for col in view.columns if col.since <= version)
     return f"SELECT {items}\n{view.source}"
 
 
-def create_views(conn: Connection) -> None:
-    """(Re)create every view."""
+def create_views(conn: Connection, version: int = VIEWS_VERSION) -> None:
+    """(Re)create every view as of ``version``: each migration creates the views
+    of its own version, so it reads only the columns that exist at that revision."""
     drop_views(conn)
     for view in VIEWS:
-        conn.exec_driver_sql(f"CREATE VIEW {view.name} AS\n{select_sql(view)}")
+        conn.exec_driver_sql(f"CREATE VIEW {view.name} AS\n{select_sql(view, version)}")
 
 
 def drop_views(conn: Connection) -> None:

@@ -1,4 +1,4 @@
-"""The ``process_document`` Prefect flow: read → recognize → (decisions) normalize → check → store.
+"""The ``process_document`` Prefect flow: read (and classify) → recognize → (decisions) normalize → check → store.
 
 The flow only orchestrates: each task calls the plain function in
 ``flows.pipeline`` that the CLI calls too.
@@ -31,12 +31,15 @@ from prefect.context import FlowRunContext
 # results, which the flow uses (a child's in-place changes never reach it).
 @task(name="read")
 def read_task(path: str, source_url: str | None, limits: DocumentLimits | None = None):
-    return run_isolated(limits, "read", Path(path).name, pipeline.read, Path(path).resolve(), source_url)
+    """The document and its classification; a file that is no disclosure stops here
+    (``NotADisclosure``)."""
+    return run_isolated(limits, "read", Path(path).name, pipeline.read_classified, Path(path).resolve(),
+                        source_url)
 
 
 @task(name="recognize")
-def recognize_task(doc, limits: DocumentLimits | None = None):
-    return run_isolated(limits, "recognize", doc.file_name, pipeline.recognize, doc)
+def recognize_task(doc, classification, limits: DocumentLimits | None = None):
+    return run_isolated(limits, "recognize", doc.file_name, pipeline.recognize, doc, classification)
 
 
 @task(name="decisions")
@@ -74,8 +77,8 @@ def process_document(path: str, db_url: str | None = None, source_url: str | Non
     ``isolation`` None takes the limits from the environment."""
     started, t0 = datetime.now(timezone.utc), time.perf_counter()
     limits = DocumentLimits.start(isolation)
-    doc = run_stage(read_task, path, source_url, limits)
-    extraction = run_stage(recognize_task, doc, limits)
+    doc, classification = run_stage(read_task, path, source_url, limits)
+    extraction = run_stage(recognize_task, doc, classification, limits)
     # a person's review decisions (``disclosures map``) override the matchers
     decisions = run_stage(decisions_task, db_url)
     extraction = run_stage(normalize_task, extraction, doc.file_name, decisions, limits)

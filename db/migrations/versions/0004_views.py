@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_views(op.get_bind())
+    create_views(op.get_bind(), version=1)
 
 
 def downgrade() -> None:
