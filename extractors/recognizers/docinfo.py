@@ -359,6 +359,19 @@ def table_title_year(doc: Document, settings: DocInfoSettings) -> Found | None:
     return None
 
 
+def scope_in_text(paragraphs: list[Paragraph], settings: DocInfoSettings) -> Found | None:
+    """The 部门/单位 of the first heading that names the kind: the seed's
+    ``第二部分 2024年度部门决算情况说明``."""
+    for p in paragraphs:
+        window = Window.of([p])
+        if len(window.text) > settings.title_max_chars or SENTENCE_RE.search(window.text):
+            continue
+        m = kind_phrase(window)
+        if m and m.group("scope"):
+            return found(window, m.start("scope"), m.end("scope"), SCOPES[m.group("scope")])
+    return None
+
+
 def year_in_text(paragraphs: list[Paragraph], settings: DocInfoSettings) -> Found | None:
     """纳入市委政法委2024年度部门决算编制范围: a year before a kind word, else a bare
     year among the first lines."""
@@ -422,7 +435,8 @@ def recognize_document_info(doc: Document, settings: DocInfoSettings = DEFAULT_S
                 by_name.organization)
     year = first(title.year, lambda: year_in_text(head, settings), lambda: table_title_year(doc, settings),
                  by_name.year)
-    scope = first(title.scope, labelled and labelled.scope, by_name.scope)
+    scope = first(title.scope, labelled and labelled.scope, lambda: scope_in_text(head, settings),
+                  by_name.scope)
     info = DocumentInfo()
     for name, part in (("organization", org), ("fiscal_year", year), ("scope", scope),
                        ("region", region_found(org, title.place))):
