@@ -62,7 +62,8 @@ class ClassifySettings:
     title_max_chars: int = 60  # a title line, not a sentence of the body
     table_title_lines: int = 3  # short paragraphs just before a table that may be its title
     min_statement_tables: int = 2  # this many statement tables overrule a notice's title
-    min_amounts: int = 3  # amounts (…万元) that make a titled document more than a cover
+    min_amounts: int = 3  # amounts (…万元) that make an untitled document a disclosure's body
+    min_titled_amounts: int = 1  # … and a document titled as a disclosure more than a cover or link page
     min_coded_rows: int = 3  # rows keyed by subject codes that make a table a statement
     max_header_rows: int = 40  # rows searched for a 绩效 table's indicator header
     # fund names hold the word 预算 without saying the document's basis
@@ -277,9 +278,11 @@ class Content:
         """Tables that only disclosures print."""
         return bool(self.performance) or len(self.statements) >= settings.min_statement_tables
 
-    def enough(self, settings: ClassifySettings) -> bool:
-        """More than a cover or a link page."""
-        return bool(self.statements or self.performance) or self.amounts >= settings.min_amounts
+    def enough(self, settings: ClassifySettings, titled: bool = False) -> bool:
+        """More than a cover or a link page: tables, or amounts (fewer when a title says
+        what the document is)."""
+        least = settings.min_titled_amounts if titled else settings.min_amounts
+        return bool(self.statements or self.performance) or self.amounts >= least
 
 
 def read_tables(doc: Document, content: Content, settings: ClassifySettings) -> None:
@@ -388,9 +391,11 @@ def without_content(doc: Document, hit: Hit | None, confidence: float) -> Classi
     """No figures, no statement or 绩效 tables: a link page, a cover, or nothing."""
     evidence = [hit.evidence()] if hit else []
     if doc.format == "html":
-        said = f" titled {quoted(hit)}" if hit else ""
-        return not_a_disclosure("web_page", f"a web page{said} that holds no figures or tables "
-                                            f"(the disclosure is its attachment)", confidence, evidence)
+        if hit:
+            return not_a_disclosure("web_page", f"a web page titled {quoted(hit)} that holds no figures or "
+                                                f"tables (the disclosure is its attachment)", confidence, evidence)
+        return not_a_disclosure("web_page", "a web page (HTML), not a document: no disclosure title, "
+                                            "figures or tables", confidence, evidence)
     if hit:
         return not_a_disclosure("no_disclosure_content", f"titled {quoted(hit)} but holds no figures, "
                                                          f"statement tables or 绩效 tables", confidence, evidence)
@@ -420,7 +425,7 @@ def decide(doc: Document, titles: list[list[Hit]], body: list[Hit], content: Con
         return not_a_disclosure(negative.cue.reason, detail, 0.9, [negative.evidence(), *(
             [first.evidence()] if first is not negative else [])])
     if first is not None:
-        if not content.enough(settings):
+        if not content.enough(settings, titled=True):
             return without_content(doc, first, 0.8)
         return Classification(first.cue.verdict, 0.95, [first.evidence(), *support(content, first.cue.verdict)])
     if content.strong(settings):
