@@ -1,5 +1,10 @@
 """The stages from a file to stored rows, as plain functions.
 
+Classification comes first (``read_classified``): a file that is no disclosure
+— a notice, a form, a web page saved under a document's name — is refused with
+``NotADisclosure`` (bad input) before anything is recognized or stored, and a
+scan is judged from the OCR of its first pages before the rest is OCR'd.
+
 The Prefect flow (``flows/process.py``) and the CLI call these same
 functions; nothing here knows about Prefect. Each stage's failure is wrapped
 once, naming the stage and the file (``StageError``), except ``BadInput``,

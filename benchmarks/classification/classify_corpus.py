@@ -2,6 +2,9 @@
 
     python benchmarks/classification/classify_corpus.py [DIR ...] [--holdout FILE] [--json OUT]
 
+DIR defaults to the city crawl, the Jiangsu and Putuo corpus and the seed
+(``fixtures/seed``, ``fixtures/scanned``).
+
 For every file under each DIR (recursively; ``MANIFEST.tsv`` and ``README.md``
 aside) the pipeline's own first steps run: ``flows.pipeline.classify_file``
 (a web page is classified from its text, a scan from the OCR of its first
@@ -30,7 +33,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CORPUS = REPO.parent / "shared" / "corpus"
-DEFAULT_DIRS = [CORPUS / "city-crawl-2026", CORPUS / "jiangsu-province-budgets", CORPUS / "shanghai-putuo"]
+DEFAULT_DIRS = [CORPUS / "city-crawl-2026", CORPUS / "jiangsu-province-budgets", CORPUS / "shanghai-putuo",
+                REPO / "fixtures" / "seed", REPO / "fixtures" / "scanned"]
 SKIPPED_NAMES = {"MANIFEST.tsv", "README.md"}
 METADATA_FIELDS = ("organization", "scope", "region", "region_level", "fiscal_year", "kind")
 
@@ -41,11 +45,14 @@ def read_holdout(path: Path) -> set[str]:
 
 
 def corpus_key(path: Path) -> str:
-    """The file's path under the shared corpus (the truth tables' key)."""
-    try:
-        return str(path.resolve().relative_to(CORPUS.resolve()))
-    except ValueError:
-        return str(path)
+    """The file's path under the shared corpus (the truth tables' key), else under
+    the repository (``fixtures/seed/…``), else as given."""
+    for root in (CORPUS, REPO):
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def group_of(key: str) -> str:

@@ -65,6 +65,10 @@ class ClassifySettings:
     min_amounts: int = 3  # amounts (…万元) that make an untitled document a disclosure's body
     min_titled_amounts: int = 1  # … and a document titled as a disclosure more than a cover or link page
     min_coded_rows: int = 3  # rows keyed by subject codes that make a table a statement
+    # a body that says 预算/决算 this often, with amounts, is a budget's or final account's
+    # narrative, whatever 绩效 forms follow it (seed pages 2-6 + 13: the 决算's
+    # narrative and one 绩效自评表)
+    min_basis_words: int = 5
     max_header_rows: int = 40  # rows searched for a 绩效 table's indicator header
     # fund names hold the word 预算 without saying the document's basis
     fund_names: str = r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|预决算"
@@ -353,7 +357,9 @@ def basis_from_statements(content: Content) -> tuple[str, list[Evidence]] | None
 def kind_from_content(doc: Document, content: Content, settings: ClassifySettings
                       ) -> tuple[str, float, list[Evidence]]:
     """The kind a document's tables and body show, with how sure that is."""
-    if content.performance and not content.statements:
+    narrative = (sum(content.basis.values()) >= settings.min_basis_words
+                 and content.amounts >= settings.min_amounts)
+    if content.performance and not content.statements and not narrative:
         kind, hit = performance_kind(content.performance)
         return kind, 0.85, [hit.evidence()]
     from_tables = basis_from_statements(content)

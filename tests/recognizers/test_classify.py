@@ -132,6 +132,15 @@ def test_indicator_tables_tell_targets_from_self_evaluations():
     assert classify_document(doc_of("项目名称：某某项目", scored)).kind == "performance_self_evaluation"
 
 
+def test_a_narrative_with_a_self_evaluation_form_is_the_narratives_kind():
+    """No title on these pages (the seed's pages 2-6 and 13): the body's 决算 words decide."""
+    body = [f"{i}.支出决算为{i}00.00万元，决算数比年初预算增加{i}.00万元。" for i in range(1, 4)]
+    scored = [INDICATORS[0] + ["实际完成值", "得分"], INDICATORS[1] + ["32", "10"]]
+    c = classify_document(doc_of(*body, scored))
+    assert c.kind == "final_accounts"
+    assert c.evidence[0].cue == "body.basis_words"
+
+
 def test_a_budget_with_its_performance_target_section_is_a_budget():
     c = classify_document(doc_of("某某市民政局2026年部门预算", AMOUNTS, "2026年项目支出绩效目标表", INDICATORS))
     assert c.kind == "budget"
