@@ -74,7 +74,6 @@ FUND_NAMES_RE = re.compile(r"一般公共预算|政府性基金预算|国有资�
 SCOPE_MARKER_RE = re.compile(
     r"[（(](?P<bracketed>本级|汇总|含下属单位|含所属单位|含直属单位)[）)]"
     r"|(?:部门)?(?P<joined>及(?:其)?(?:下属|所属|直属|委属)(?:单位)?)$")
-SCOPES = {"本级": "本级", "汇总": "汇总", "部门": "部门", "单位": "单位"}
 ORG_SUFFIX = (r"(?:委员会|办公厅|办公室|常委会|人民政府|政府|办事处|街道|委|局|厅|院|署|中心|所|站|队|会"
               r"|部|处|社|馆|校|团|镇|乡|园|台|室|总队|支队|学院|医院|协会)")
 # a name may end with its other name in brackets: 重庆市棋牌运动管理中心（重庆市棋院）
@@ -253,7 +252,7 @@ def parse_title(window: Window, settings: DocInfoSettings) -> Title | None:
         return None
     title = Title(year=title_year(window))
     if kind.group("scope"):
-        title.scope = found(window, kind.start("scope"), kind.end("scope"), SCOPES[kind.group("scope")])
+        title.scope = found(window, kind.start("scope"), kind.end("scope"), kind.group("scope"))
     for start, end in reversed(name_parts(window, kind.start())):
         end = end - 1 if window.text[start:end].endswith("年") else end  # 江苏省人民检察院 / 年部门预算
         end, marker = split_scope(window, start, end)
@@ -368,7 +367,7 @@ def scope_in_text(paragraphs: list[Paragraph], settings: DocInfoSettings) -> Fou
             continue
         m = kind_phrase(window)
         if m and m.group("scope"):
-            return found(window, m.start("scope"), m.end("scope"), SCOPES[m.group("scope")])
+            return found(window, m.start("scope"), m.end("scope"), m.group("scope"))
     return None
 
 
