@@ -28,9 +28,9 @@ def rows(db_path, sql):
 def test_extract_of_a_website_report_exits_2_with_the_reason(workdir):
     result = invoke("extract", REAL / "crawl-website-annual-report.pdf")
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [
+    assert result.stderr.strip().splitlines() == [(
         "Error: crawl-website-annual-report.pdf: not a budget disclosure: a website annual report "
-        "(«政府网站工作年度报表», page 1)"]
+        "(«政府网站工作年度报表», page 1)")]
     db = workdir / "disclosures.db"
     assert not db.exists() or rows(db, "select count(*) from documents")[0][0] == 0
 
