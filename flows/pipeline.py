@@ -97,9 +97,9 @@ def classify(doc: Document) -> Classification:
 def scanned_head(path: Path) -> bool:
     """The file is a PDF whose first page is a picture only, and OCR can read it
     (a red-header notice is often a scanned first page and born-digital pages after)."""
-    from disclosures.extractors.readers.ocr import has_no_text_layer, ocr_available
+    from disclosures.extractors.readers.ocr import first_page_is_a_scan, ocr_available
 
-    return ocr_available() and has_no_text_layer(path, max_pages=1)
+    return ocr_available() and first_page_is_a_scan(path)
 
 
 def classify_scan_head(path: Path, source_url: str | None) -> Classification | None:

@@ -35,7 +35,7 @@ from typing import Sequence
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from disclosures.extractors.readers.pdf_page import PageGeometry, edge
+from disclosures.extractors.readers.pdf_page import PageGeometry, RuleSettings, edge, read_page_geometry
 from disclosures.extractors.readers.pdf_text import Glyph, is_cjk
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Block, Char, Paragraph, ReaderNote
@@ -416,16 +416,15 @@ def ocr_notes(pages: list[int], low: Counter[int], settings: OcrSettings) -> lis
     return notes
 
 
-def has_no_text_layer(path: Path, max_pages: int | None = None) -> bool:
-    """No page of the PDF (of its first ``max_pages`` when given) has a single
-    character of text (stops at the first that has); False when pdfium cannot open
-    it (the PDF reader reports why)."""
+def has_no_text_layer(path: Path) -> bool:
+    """No page of the PDF has a single character of text (stops at the first that has);
+    False when pdfium cannot open it (the PDF reader reports why)."""
     try:
         doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError:
         return False
     try:
-        for index in range(len(doc) if max_pages is None else min(len(doc), max_pages)):
+        for index in range(len(doc)):
             page = doc[index]
             textpage = page.get_textpage()
             try:
@@ -435,6 +434,22 @@ def has_no_text_layer(path: Path, max_pages: int | None = None) -> bool:
                 textpage.close()
                 page.close()
         return len(doc) > 0
+    finally:
+        doc.close()
+
+
+def first_page_is_a_scan(path: Path) -> bool:
+    """The PDF's first page is a picture without a text layer: what OCR reads (a
+    blank page is none). False when pdfium cannot open the file."""
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return False
+    try:
+        if len(doc) == 0:
+            return False
+        geometry = read_page_geometry(doc, 0, RuleSettings())
+        return geometry.images > 0 and not geometry.glyphs
     finally:
         doc.close()
 

@@ -38,12 +38,12 @@ def skip_unless_quick(path: Path) -> None:
     if os.environ.get(FULL_ENV) or path.read_bytes()[:1024].find(b"%PDF-") < 0:
         return
     import pypdfium2 as pdfium
-    from disclosures.extractors.readers.ocr import has_no_text_layer
+    from disclosures.extractors.readers.ocr import first_page_is_a_scan
 
     pdf = pdfium.PdfDocument(str(path))
     pages = len(pdf)
     pdf.close()
-    if has_no_text_layer(path, max_pages=1):
+    if first_page_is_a_scan(path):
         pytest.skip(f"scanned first page (OCR takes ~15 s): set {FULL_ENV}=1")
     if pages > QUICK_PAGES:
         pytest.skip(f"{pages} pages: set {FULL_ENV}=1")
