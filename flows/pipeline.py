@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING, Callable
 
 from disclosures.extractors.readers import read_document, sniff_format
 from disclosures.extractors.readers.bundle import BundleLimits, unpacked_bundle
-from disclosures.extractors.recognizers.classify import classify_document, settled_by_head
+from disclosures.extractors.recognizers.classify import (
+    classify_document,
+    settled_by_head,
+)
 from disclosures.extractors.recognizers.docinfo import recognize_document_info
 from disclosures.extractors.recognizers.evaluation_report import (
     recognize_evaluation_reports,

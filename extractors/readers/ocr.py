@@ -35,7 +35,12 @@ from typing import Sequence
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from disclosures.extractors.readers.pdf_page import PageGeometry, RuleSettings, edge, read_page_geometry
+from disclosures.extractors.readers.pdf_page import (
+    PageGeometry,
+    RuleSettings,
+    edge,
+    read_page_geometry,
+)
 from disclosures.extractors.readers.pdf_text import Glyph, is_cjk
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Block, Char, Paragraph, ReaderNote
