@@ -76,15 +76,15 @@ def survey(
 
 def print_survey(result) -> None:
     per_doc = Table(title=f"survey of {result.directory}", expand=False)
-    for column in ("file", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
-        per_doc.add_column(column, overflow="fold", justify="left" if column == "file" else "right")
+    for column in ("file", "kind", "pages", "tables", "lines", "facts", "projects", "err/warn/info", "s"):
+        per_doc.add_column(column, overflow="fold", justify="left" if column in ("file", "kind") else "right")
     for item in result.done:
         o, c, sev = item.outcome, item.outcome.counts, item.outcome.severities
-        per_doc.add_row(item.name, str(o.pages or "-"), str(sum(o.tables.values())),
+        per_doc.add_row(item.name, o.kind or "-", str(o.pages or "-"), str(sum(o.tables.values())),
                         str(c.get("budget_lines", 0)), str(c.get("facts", 0)), str(c.get("projects", 0)),
                         f"{sev.get('error', 0)}/{sev.get('warning', 0)}/{sev.get('info', 0)}", f"{o.seconds:.1f}")
     totals = result.totals()
-    per_doc.add_row(f"[b]{len(result.done)} documents", str(result.pages), str(totals["tables"]),
+    per_doc.add_row(f"[b]{len(result.done)} documents", "", str(result.pages), str(totals["tables"]),
                     str(totals["budget_lines"]), str(totals["facts"]), str(totals["projects"]),
                     f"{totals['error']}/{totals['warning']}/{totals['info']}", f"{result.seconds:.1f}")
     out.print(per_doc)
@@ -96,9 +96,13 @@ def print_survey(result) -> None:
         for kind, n in kinds.most_common():
             by_kind.add_row(kind, str(n))
         out.print(by_kind)
+    for item in result.not_disclosures:
+        out.print(f"not a disclosure: {item.name}: {item.not_a_disclosure}", markup=False, highlight=False,
+                  soft_wrap=True)
     for item in result.failed:
         out.print(f"failed: {item.name}: {item.error}", markup=False, highlight=False, soft_wrap=True)
-    out.print(f"{len(result.done)} documents, {result.pages} pages, {len(result.failed)} failed in "
+    out.print(f"{len(result.done)} documents, {len(result.not_disclosures)} not disclosures, "
+              f"{result.pages} pages, {len(result.failed)} failed in "
               f"{result.seconds:.1f} s with {result.workers} workers: "
               f"{result.pages_per_second():.1f} pages/s", highlight=False)
 

@@ -44,7 +44,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-OUTCOMES = ("new", "changed", "unchanged", "duplicate", "failed", "disallowed")
+# not_a_disclosure: fetched and classified (extractors.recognizers.classify) as a
+# notice, form, web page …; the reason is in fetch_log.error
+OUTCOMES = ("new", "changed", "unchanged", "duplicate", "failed", "disallowed", "not_a_disclosure")
 
 
 class CrawlRun(Base):

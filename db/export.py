@@ -107,6 +107,9 @@ def export_from(conn: Connection, document_id: int) -> dict:
             "source_url": doc.source_url, "organization": doc.organization, "region": doc.region,
             "fiscal_year": doc.fiscal_year, "kind": doc.kind, "pages": doc.pages,
             "pipeline_version": run.pipeline_version,
+            # beyond the contract's fields (its document object allows more):
+            # the scope and the finer classification behind ``kind``
+            "scope": doc.scope, "classification": doc.classification,
         },
         "facts": [fact_dict(row, prov) for row in rows_of(conn, m.Fact, run.id)],
         "budget_lines": [line_dict(row, prov, decisions)

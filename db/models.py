@@ -81,6 +81,12 @@ class Document(Base):
     # the publishing unit and its region level (省/市/区县).
     org_id: Mapped[str | None] = mapped_column(String(160), index=True)
     region_level: Mapped[str | None] = mapped_column(String(8))
+    # Added by migration 0007_document_scope: what the document covers (本级 /
+    # 汇总 / 部门 / 单位, docinfo) and what it is (extractors.recognizers.classify:
+    # budget, final_accounts, performance_targets, performance_self_evaluation,
+    # performance_evaluation_report; ``kind`` keeps the contract's coarser value).
+    scope: Mapped[str | None] = mapped_column(String(8))
+    classification: Mapped[str | None] = mapped_column(String(40))
     # use_alter: documents and extraction_runs point at each other
     current_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("extraction_runs.id", use_alter=True))

@@ -36,7 +36,8 @@ from disclosures.model.records import (
     Project,
     check_provenance,
 )
-from disclosures.model.vocabulary import FileFormat
+from disclosures.model.vocabulary import FileFormat, ReadFormat
+from disclosures.model.vocabulary import values as members
 from sqlalchemy import Connection, Engine, Numeric, Table, delete, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -46,7 +47,7 @@ class DocumentMeta(Protocol):
 
     sha256: str
     file_name: str
-    format: FileFormat
+    format: ReadFormat  # a web page (html) is read to be classified, never stored
     pages: int | None
     source_url: str | None
 
@@ -95,6 +96,8 @@ def store_extraction(engine: Engine, doc: DocumentMeta, extraction: Extraction,
     provenance, does not fit its column exactly, or the result would not
     validate as ``disclosures/1``.
     """
+    if doc.format not in members(FileFormat):
+        raise InvalidExtraction(f"{doc.file_name}: a {doc.format} file is no stored document format")
     plan = plan_extraction(extraction, settings)
     with write_transaction(engine) as conn:
         document_id = upsert_document(conn, doc, extraction)
@@ -309,7 +312,8 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
     values = dict(sha256=doc.sha256, file_name=doc.file_name, format=doc.format,
                   source_url=doc.source_url, organization=info.organization, region=info.region,
                   fiscal_year=info.fiscal_year, kind=info.kind, pages=doc.pages,
-                  org_id=info.org_id, region_level=info.region_level,
+                  org_id=info.org_id, region_level=info.region_level, scope=info.scope,
+                  classification=extraction.classification.kind if extraction.classification else None,
                   first_seen=datetime.now(UTC))
     stmt = UPSERT_INSERT[conn.dialect.name](table).values(**values)
     stmt = stmt.on_conflict_do_update(
@@ -319,6 +323,7 @@ def upsert_document(conn: Connection, doc: DocumentMeta, extraction: Extraction)
             "organization": stmt.excluded.organization, "region": stmt.excluded.region,
             "fiscal_year": stmt.excluded.fiscal_year, "kind": stmt.excluded.kind,
             "org_id": stmt.excluded.org_id, "region_level": stmt.excluded.region_level,
+            "scope": stmt.excluded.scope, "classification": stmt.excluded.classification,
             "source_url": func.coalesce(stmt.excluded.source_url, table.c.source_url),
         },
     )

@@ -25,7 +25,7 @@ a column a view depends on; SQLite's batch table rebuild fails on a rename
 while a view names the table). Each column and view says the version that
 added it (``since``), and a migration creates the views of its own version:
 ``0004_views`` those of version 1, ``0006_indicator_values`` those of version
-2 (which read the columns it adds), so upgrading and downgrading through the
+2 (which read the columns it adds), ``0007_document_scope`` those of version 3, so upgrading and downgrading through the
 revisions always finds the columns a view reads.
 
 Each column has a type (``COLUMN_TYPES``, by column name: a name means the
@@ -43,7 +43,7 @@ from disclosures.model.errors import BadInput
 if TYPE_CHECKING:  # the view definitions alone load without SQLAlchemy (``disclosures --help``)
     from sqlalchemy import Connection
 
-VIEWS_VERSION = 2
+VIEWS_VERSION = 3
 
 INTEGER, TEXT, FLOAT = "integer", "text", "float"
 AMOUNT, RATIO = "decimal(18,2)", "decimal(12,4)"  # as db.models.Amount, db.models.Ratio
@@ -67,6 +67,9 @@ CHANGELOG: dict[int, str] = {
     2: "v_indicators: target and actual as numbers (target_comparator, target_value, target_unit, "
        "actual_comparator, actual_value, actual_unit) and met; v_projects: scope (project or "
        "department); source may be performance_targets (绩效目标表).",
+    3: "Every view: scope (本级/汇总/部门/单位) after organization; v_documents: classification "
+       "(the finer kind: performance_targets, performance_self_evaluation, …). Migration "
+       "0007_document_scope.",
 }
 
 
@@ -113,6 +116,11 @@ def document_columns() -> tuple[Column, ...]:
                "文档编号"),
         Column("organization", "d.organization",
                "Reporting unit as written in the document, e.g. 泸州市委政法委.", "部门（单位）名称，按原文"),
+        Column("scope", "d.scope",
+               "What the document covers: 本级 (the unit alone), 汇总 (a department with its units, "
+               "printed so), 部门 (a 部门预算/决算) or 单位 (a 单位预算/决算). A 汇总 or 部门 document "
+               "includes its 本级 and 单位 documents: do not add them up.",
+               "范围：本级、汇总、部门、单位；汇总/部门文档已包含本级和所属单位，勿重复相加", since=3),
         Column("org_id", "d.org_id",
                "Stable id of the publishing unit (normalizers.organizations); NULL when the "
                "organization is not matched.", "发布单位的规范编号；未匹配时为空"),
@@ -169,6 +177,10 @@ V_DOCUMENTS = View(
         *document_columns(),
         Column("file_name", "d.file_name", "File name when first seen.", "文件名"),
         Column("format", "d.format", "pdf or docx.", "文件格式"),
+        Column("classification", "d.classification",
+               "What the document is: budget, final_accounts, performance_targets (绩效目标表), "
+               "performance_self_evaluation (绩效自评表) or performance_evaluation_report (绩效评价报告).",
+               "文档分类：预算、决算、绩效目标表、绩效自评表、绩效评价报告", since=3),
         Column("n_pages", "d.pages", "Page count (PDF); NULL for Word files.", "页数（PDF）"),
         Column("pipeline_version", "r.pipeline_version", "Version of the code that extracted it.",
                "提取程序版本"),

@@ -977,13 +977,19 @@ def settle_new_bytes(run: CrawlContext, attachment: Attachment, fetched: FileFet
 def settle_document(run: CrawlContext, attachment: Attachment, fetched: FileFetch, known: Known,
                     document_id: int | None, process: Processor) -> str:
     """Record new bytes: already a document (``document_id``), or ``process``
-    makes one."""
-    from disclosures.model.errors import BadInput
+    makes one, or the file is no disclosure (``not_a_disclosure``, the
+    classification's reason in the log's ``error``)."""
+    from disclosures.model.errors import BadInput, NotADisclosure
 
     outcome = "changed" if known.sha256 else "new"
     if document_id is None:
         try:
             document_id = process(run, attachment, fetched)
+        except NotADisclosure as exc:
+            # classified, not failed: kept with its reason, not fetched again until it changes
+            record(run, attachment, "not_a_disclosure", known, fetched, sha256=fetched.sha256,
+                   error=f"{exc.reason}: {exc.detail}")
+            return "not_a_disclosure"
         except BadInput as exc:
             # The file's fault: keep its validators, so it is not fetched again until it changes.
             record(run, attachment, "failed", known, fetched, sha256=fetched.sha256, error=f"bad input: {exc}")

@@ -1,5 +1,10 @@
 """The stages from a file to stored rows, as plain functions.
 
+Classification comes first (``read_classified``): a file that is no disclosure
+— a notice, a form, a web page saved under a document's name — is refused with
+``NotADisclosure`` (bad input) before anything is recognized or stored, and a
+scan is judged from the OCR of its first pages before the rest is OCR'd.
+
 The Prefect flow (``flows/process.py``) and the CLI call these same
 functions; nothing here knows about Prefect. Each stage's failure is wrapped
 once, naming the stage and the file (``StageError``), except ``BadInput``,
@@ -22,6 +27,10 @@ from typing import TYPE_CHECKING
 from disclosures.db import rawstore
 from disclosures.extractors.readers import read_document, sniff_format
 from disclosures.extractors.readers.bundle import BundleLimits, unpacked_bundle
+from disclosures.extractors.recognizers.classify import (
+    classify_document,
+    settled_by_head,
+)
 from disclosures.extractors.recognizers.docinfo import recognize_document_info
 from disclosures.extractors.recognizers.evaluation_report import (
     recognize_evaluation_reports,
@@ -30,9 +39,9 @@ from disclosures.extractors.recognizers.narrative import recognize_narrative
 from disclosures.extractors.recognizers.performance import recognize_performance
 from disclosures.extractors.recognizers.statements import recognize_statements
 from disclosures.flows.version import pipeline_version
-from disclosures.model.errors import BadInput, StageError
+from disclosures.model.errors import BadInput, NotADisclosure, StageError
 from disclosures.model.layout import Document
-from disclosures.model.records import Extraction, Finding
+from disclosures.model.records import Classification, Extraction, Finding
 
 if TYPE_CHECKING:  # flows.isolation imports this module
     from disclosures.flows.isolation import IsolationSettings
@@ -62,6 +71,7 @@ class Outcome:
     seconds: float
     tables: dict[str, int] = field(default_factory=dict)  # recognized tables by kind
     severities: dict[str, int] = field(default_factory=dict)  # findings by severity
+    kind: str | None = None  # the classification (classify.py): budget, final_accounts, performance_…
 
 
 def _wrap(stage: str, item: str, fn, *args):
@@ -77,10 +87,78 @@ def read(path: Path, source_url: str | None = None) -> Document:
     return _wrap("read", str(path), read_document, Path(path), source_url)
 
 
-def recognize_all(doc: Document) -> Extraction:
-    """Every recognizer over ``doc``, merged, with the reader's notes as findings."""
-    info = recognize_document_info(doc)
-    merged = Extraction(info=info)
+# A scan's first pages are OCR'd, one then two, before the rest (19 pages of a
+# scanned 决算 take minutes): a scanned notice is told from its first page.
+SCAN_HEAD_PAGES = (1, 2)
+SNIFF_BYTES = 4096  # enough to tell a PDF or a web page (``sniff_format``)
+
+
+def classify(doc: Document) -> Classification:
+    return _wrap("classify", doc.file_name, classify_document, doc)
+
+
+def scanned_head(path: Path) -> bool:
+    """The file is a PDF whose first page is a picture only, and OCR can read it
+    (a red-header notice is often a scanned first page and born-digital pages after)."""
+    from disclosures.extractors.readers.ocr import first_page_is_a_scan, ocr_available
+
+    return ocr_available() and first_page_is_a_scan(path)
+
+
+def classify_scan_head(path: Path, source_url: str | None) -> Classification | None:
+    """OCR a scan's first pages, one then two: their classification when it shows
+    the file is no disclosure, else None (the whole file is to be read)."""
+    from disclosures.extractors.readers.pdf import read_pdf
+
+    for i, pages in enumerate(SCAN_HEAD_PAGES):
+        head = _wrap("read", str(path), read_pdf, path, None, source_url, None, pages)
+        classification = classify(head)
+        if settled_by_head(classification, last=i == len(SCAN_HEAD_PAGES) - 1):
+            return None if classification.is_disclosure else classification
+    return None
+
+
+def classify_file(path: Path, source_url: str | None = None) -> tuple[Document | None, Classification]:
+    """What a file is, and the file read in full when it may be a disclosure.
+
+    A web page (HTML saved under a document's name) is classified and never
+    extracted: its Document is None. A scan is judged from the OCR of its first
+    pages before the rest is OCR'd; when they show it is no disclosure the
+    Document is None too. Unreadable files raise ``BadInput`` as ``read`` does."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        fmt = sniff_format(fh.read(SNIFF_BYTES))
+    if fmt == "html":
+        from disclosures.extractors.readers.html import read_html
+
+        return None, classify(_wrap("read", str(path), read_html, path, None, source_url))
+    if fmt == "pdf" and scanned_head(path):
+        settled = classify_scan_head(path, source_url)
+        if settled is not None:
+            return None, settled
+    doc = read(path, source_url)
+    return doc, classify(doc)
+
+
+def read_classified(path: Path, source_url: str | None = None) -> tuple[Document, Classification]:
+    """Read a file that is a disclosure; ``NotADisclosure`` (bad input: a notice, a
+    form, a web page …) before anything else is done when it is none."""
+    doc, classification = classify_file(path, source_url)
+    if not classification.is_disclosure:
+        raise NotADisclosure(Path(path).name, classification.reason or classification.kind,
+                             classification.detail or classification.kind)
+    if doc is None:
+        raise BadInput(f"{Path(path).name}: a {classification.kind} published as a web page (HTML); "
+                       f"only PDF, Word and Excel files are extracted — fetch the file it links to")
+    return doc, classification
+
+
+def recognize_all(doc: Document, classification: Classification | None = None) -> Extraction:
+    """Every recognizer over ``doc``, merged, with the reader's notes as findings.
+    ``classification`` (``classify_document``'s) is computed when not given."""
+    classification = classification or classify_document(doc)
+    info = recognize_document_info(doc, classification=classification)
+    merged = Extraction(info=info, classification=classification)
     for recognizer in RECOGNIZERS:
         part = recognizer(doc, info)
         merged.facts += part.facts
@@ -95,8 +173,8 @@ def recognize_all(doc: Document) -> Extraction:
     return merged
 
 
-def recognize(doc: Document) -> Extraction:
-    extraction = _wrap("recognize", doc.file_name, recognize_all, doc)
+def recognize(doc: Document, classification: Classification | None = None) -> Extraction:
+    extraction = _wrap("recognize", doc.file_name, recognize_all, doc, classification)
     if not (extraction.facts or extraction.budget_lines or extraction.projects or extraction.tables):
         raise BadInput(f"{doc.file_name}: no recognizable disclosure content "
                        f"(no figures, statement tables or 绩效自评表 found)")
@@ -155,9 +233,10 @@ def store(doc: Document, extraction: Extraction, db_url: str | None, started_at:
 def extract(path: Path, source_url: str | None = None,
             decisions: dict[tuple[str, str], str] | None = None) -> tuple[Document, Extraction]:
     """Read, recognize, normalize (applying ``decisions``, see ``load_decisions``)
-    and check one file; nothing is stored."""
-    doc = read(path, source_url)
-    extraction = recognize(doc)
+    and check one file; nothing is stored. A file that is no disclosure raises
+    ``NotADisclosure`` before anything is recognized."""
+    doc, classification = read_classified(path, source_url)
+    extraction = recognize(doc, classification)
     normalize(extraction, doc.file_name, decisions)
     check(extraction, doc.file_name, doc)
     return doc, extraction
@@ -256,7 +335,8 @@ def outcome(doc: Document, extraction: Extraction, stored, seconds: float) -> Ou
                    run_id=stored.run_id, counts=dict(stored.counts), pages=doc.pages,
                    seconds=round(seconds, 3),
                    tables=dict(Counter(t.kind for t in extraction.tables)),
-                   severities=dict(Counter(f.severity for f in extraction.findings)))
+                   severities=dict(Counter(f.severity for f in extraction.findings)),
+                   kind=extraction.classification.kind if extraction.classification else None)
 
 
 # -- zip bundles ---------------------------------------------------------------

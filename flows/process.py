@@ -1,4 +1,4 @@
-"""The ``process_document`` Prefect flow: read → recognize → (decisions) normalize → check → store.
+"""The ``process_document`` Prefect flow: read (and classify) → recognize → (decisions) normalize → check → store.
 
 The flow only orchestrates: each task calls the plain function in
 ``flows.pipeline`` that the CLI calls too.
@@ -32,12 +32,15 @@ from prefect.context import FlowRunContext
 # results, which the flow uses (a child's in-place changes never reach it).
 @task(name="read")
 def read_task(path: str, source_url: str | None, limits: DocumentLimits | None = None):
-    return run_isolated(limits, "read", Path(path).name, pipeline.read, Path(path).resolve(), source_url)
+    """The document and its classification; a file that is no disclosure stops here
+    (``NotADisclosure``)."""
+    return run_isolated(limits, "read", Path(path).name, pipeline.read_classified, Path(path).resolve(),
+                        source_url)
 
 
 @task(name="recognize")
-def recognize_task(doc, limits: DocumentLimits | None = None):
-    return run_isolated(limits, "recognize", doc.file_name, pipeline.recognize, doc)
+def recognize_task(doc, classification, limits: DocumentLimits | None = None):
+    return run_isolated(limits, "recognize", doc.file_name, pipeline.recognize, doc, classification)
 
 
 @task(name="decisions")
@@ -75,8 +78,8 @@ def process_document(path: str, db_url: str | None = None, source_url: str | Non
     ``isolation`` None takes the limits from the environment."""
     started, t0 = datetime.now(UTC), time.perf_counter()
     limits = DocumentLimits.start(isolation)
-    doc = call_task(read_task, path, source_url, limits)
-    extraction = call_task(recognize_task, doc, limits)
+    doc, classification = call_task(read_task, path, source_url, limits)
+    extraction = call_task(recognize_task, doc, classification, limits)
     # a person's review decisions (``disclosures map``) override the matchers
     decisions = call_task(decisions_task, db_url)
     extraction = call_task(normalize_task, extraction, doc.file_name, decisions, limits)

@@ -28,7 +28,7 @@ from disclosures.flows.pipeline import (
     outcome,
     store,
 )
-from disclosures.model.errors import BadInput, DisclosuresError
+from disclosures.model.errors import BadInput, DisclosuresError, NotADisclosure
 
 SURVEY_SUFFIXES = (".pdf", ".docx")
 
@@ -40,6 +40,8 @@ class Surveyed:
     name: str  # relative to the surveyed folder
     outcome: Outcome | None = None
     error: str | None = None
+    # classified as no budget disclosure (a notice, a form, a web page): not a failure
+    not_a_disclosure: str | None = None
 
 
 @dataclass
@@ -59,7 +61,11 @@ class Survey:
 
     @property
     def failed(self) -> list[Surveyed]:
-        return [f for f in self.files if f.outcome is None]
+        return [f for f in self.files if f.outcome is None and f.not_a_disclosure is None]
+
+    @property
+    def not_disclosures(self) -> list[Surveyed]:
+        return [f for f in self.files if f.not_a_disclosure is not None]
 
     @property
     def pages(self) -> int:
@@ -149,6 +155,8 @@ def store_one(future: Future, path: Path, directory: Path, db: str | None) -> Su
     try:
         started, t0, doc, extraction = future.result()
         stored = store(doc, extraction, db, started, path)
+    except NotADisclosure as exc:  # classified, and moved on from
+        return Surveyed(name, not_a_disclosure=f"{exc.reason}: {exc.detail}" if exc.detail else exc.reason)
     except DisclosuresError as exc:
         return Surveyed(name, error=str(exc))
     return Surveyed(name, outcome=outcome(doc, extraction, stored, time.perf_counter() - t0))

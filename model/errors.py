@@ -44,6 +44,16 @@ class BadInput(DisclosuresError, ValueError):
     exit_code: ClassVar[int] = 2
 
 
+class NotADisclosure(BadInput):
+    """The file is readable but is no budget disclosure (a notice, an application
+    form, a web page …): ``reason`` is the classification's short code, the
+    message names the file and quotes the text that decided."""
+
+    def __init__(self, file_name: str, reason: str, detail: str):
+        self.file_name, self.reason, self.detail = file_name, reason, detail
+        super().__init__(f"{file_name}: not a budget disclosure: {detail}")
+
+
 class Failure(DisclosuresError, RuntimeError):
     """The work failed for a reason that is not the input's fault."""
 

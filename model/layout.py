@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from disclosures.model.vocabulary import FileFormat, Severity
+from disclosures.model.vocabulary import ReadFormat, Severity
 
 BBox = tuple[float, float, float, float]
 
@@ -222,7 +222,7 @@ class Document:
     """A file's content in reading order, with what identifies the file."""
 
     blocks: list[Block]
-    format: FileFormat
+    format: ReadFormat
     file_name: str
     sha256: str
     pages: int | None = None

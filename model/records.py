@@ -189,6 +189,57 @@ class Finding:
         return sorted(pages)
 
 
+# What a file is (``extractors.recognizers.classify``): the disclosure kinds, and
+# the export contract's coarser ``document.kind`` each of them is published as.
+DISCLOSURE_KINDS: dict[str, DocumentKind] = {
+    "budget": "budget",  # 部门预算 / 单位预算
+    "final_accounts": "final_accounts",  # 部门决算 / 单位决算
+    "performance_targets": "performance_report",  # 绩效目标表 standing alone
+    "performance_self_evaluation": "performance_report",  # 绩效自评表 / 自评报告
+    "performance_evaluation_report": "performance_report",  # 专项绩效评价报告
+}
+NOT_A_DISCLOSURE = "not_a_disclosure"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of a document that told what the document is: the rule
+    (``cue``, named in ``recognizers/data/document_cues.csv``), what it points to
+    (a kind or ``not_a_disclosure``) and where it was read."""
+
+    cue: str
+    verdict: str
+    provenance: Provenance
+
+
+@dataclass
+class Classification:
+    """What a file is, decided from its content before anything is extracted.
+
+    ``kind`` is one of ``DISCLOSURE_KINDS`` or ``NOT_A_DISCLOSURE``; ``reason``
+    (not a disclosure only) a short code — notice, official_document,
+    application_form, website_annual_report, information_disclosure_report,
+    regulation, procedure, agreement, web_page, empty, no_disclosure_content —
+    and ``detail`` one readable sentence quoting the text that decided.
+    ``evidence`` lists what was read, the deciding piece first."""
+
+    kind: str
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    reason: str | None = None
+    detail: str | None = None
+
+    @property
+    def is_disclosure(self) -> bool:
+        return self.kind in DISCLOSURE_KINDS
+
+    @property
+    def report_kind(self) -> str | None:
+        """The export contract's ``document.kind``: budget | final_accounts |
+        performance_report, None for a file that is not a disclosure."""
+        return DISCLOSURE_KINDS.get(self.kind)
+
+
 @dataclass
 class DocumentInfo:
     """What the recognizers learn about the document itself."""
@@ -198,6 +249,9 @@ class DocumentInfo:
     fiscal_year: int | None = None
     kind: DocumentKind | None = None
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    # what the document covers: 本级 (the unit alone), 汇总 (a department with its
+    # units, printed so), 部门 (a 部门预算/决算), 单位 (a 单位预算/决算)
+    scope: str | None = None
     # filled by the normalizers (normalizers.organizations): the unit's stable id
     # across years, and 省 | 市 | 区县
     org_id: str | None = None
@@ -229,6 +283,7 @@ class Extraction:
     # the statement tables as read, for the checks (read once, here)
     statements: list[StatementTable] = field(default_factory=list)
     listed_statements: list[ListedStatement] = field(default_factory=list)
+    classification: Classification | None = None
 
 
 def check_provenance(record: Record) -> list[str]:

@@ -27,6 +27,9 @@ ProjectSource: TypeAlias = Literal["self_evaluation", "performance_targets", "ev
 # a 项目 or 专项 | 部门整体 (the unit's whole spending)
 ProjectScope: TypeAlias = Literal["project", "department"]
 FileFormat: TypeAlias = Literal["pdf", "docx", "doc", "xls", "xlsx"]
+# what a reader may hand the recognizers: a saved web page is read to be classified
+# (and refused), never stored
+ReadFormat: TypeAlias = FileFormat | Literal["html"]
 
 
 def values(vocabulary: object) -> tuple[str, ...]:

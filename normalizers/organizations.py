@@ -40,7 +40,7 @@ _HAN = "\u4e00-\u9fff"
 # province-level: 江苏省, 广西壮族自治区, and the four municipalities
 _PROVINCE_RE = re.compile(rf"^(?:[{_HAN}]{{2,3}}?省|[{_HAN}]{{2,8}}?自治区|北京市|上海市|天津市|重庆市)")
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-_CITY_RE = re.compile(rf"^(?:[{_HAN}]{{2,4}}?(?:市|自治州|地区|盟))(?!场|民|政府|委员会|级)")
+_CITY_RE = re.compile(rf"^(?:[{_HAN}]{{2,4}}?(?:市|自治州|地区|盟))(?!场|级)")
 _COUNTY_RE = re.compile(rf"^(?:[{_HAN}]{{1,4}}?(?:自治县|区|县|旗))(?!委员会|域|级)")
 _PARTY_RE = re.compile(r"^(?:中国共产党|中共)")
 # a party committee of a region written bare: 泸州市委政法委, 江苏省委办公厅
@@ -50,6 +50,10 @@ _NPC_SHORT_RE = re.compile(r"人大(?!常委会)(?=办公厅|办公室|机关|$)
 _CPPCC_RE = re.compile(r"^中国人民政治协商会议(?P<region>.*?)委员会")
 _BODY_OFFICE_RE = re.compile(r"(人大常委会|政协)(?:机关)?(?:办公厅|办公室)$")
 _SPACE_RE = re.compile(r"\s+")
+# the central government's own units (国务院国资委, 国家统计局, 中共中央…办公厅); a
+# name that goes on to a region is a local office (国家税务总局…市税务局)
+_CENTRAL_RE = re.compile(r"^(?:国务院|国家|中共中央|中央|全国人大|全国政协|最高人民)")
+_REGION_INSIDE_RE = re.compile(rf"[{_HAN}]{{2,7}}?(?:省|自治区|市|自治州|地区|盟|县|区|旗)(?!场|级|域|委员会)")
 
 
 class OrganizationError(BadInput):
@@ -69,7 +73,7 @@ class RegionParts:
     @property
     def level(self) -> str | None:
         """省 | 市 | 区县: the level of the unit's government (上海市普陀区 is 区县,
-        上海市 itself 省)."""
+        上海市 itself 省); central units are 中央 (``region_level``)."""
         if self.county:
             return "区县"
         if self.city and self.city not in MUNICIPALITIES:
@@ -93,8 +97,17 @@ def split_region(text: str) -> tuple[RegionParts, str]:
     return RegionParts(province, city, county), rest
 
 
+def is_central(name: str) -> bool:
+    """A unit of the central government: 国务院国资委, 国家统计局, not 国家税务总局X市税务局."""
+    text = _clean(name)
+    m = _CENTRAL_RE.match(text)
+    return m is not None and not _REGION_INSIDE_RE.search(text, m.end())
+
+
 def region_level(name: str | None, region: str | None = None) -> str | None:
-    """省 | 市 | 区县 from the name's region prefix, else from the stated region."""
+    """中央 | 省 | 市 | 区县 from the name's region prefix, else from the stated region."""
+    if name and is_central(name):
+        return "中央"
     for text in (name, region):
         if text:
             parts, _ = split_region(_PARTY_RE.sub("", _clean(text)))
@@ -182,7 +195,7 @@ class OrganizationVocabulary:
         known = self.by_key.get(key)
         if known is not None:
             return OrganizationMatch(known.id, known.name, known.region_level, "alias")
-        return OrganizationMatch(key, None, region_level(key, region), "rule")
+        return OrganizationMatch(key, None, region_level(name, region) or region_level(key, region), "rule")
 
 
 def read_organizations(path: Path) -> list[Organization]:

@@ -35,7 +35,12 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from disclosures.extractors.readers.pdf_page import PageGeometry, edge
+from disclosures.extractors.readers.pdf_page import (
+    PageGeometry,
+    RuleSettings,
+    edge,
+    read_page_geometry,
+)
 from disclosures.extractors.readers.pdf_text import Glyph, is_cjk
 from disclosures.model.errors import BadInput
 from disclosures.model.layout import Block, Char, Paragraph, ReaderNote
@@ -436,6 +441,22 @@ def has_no_text_layer(path: Path) -> bool:
                 textpage.close()
                 page.close()
         return len(doc) > 0
+    finally:
+        doc.close()
+
+
+def first_page_is_a_scan(path: Path) -> bool:
+    """The PDF's first page is a picture without a text layer: what OCR reads (a
+    blank page is none). False when pdfium cannot open the file."""
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return False
+    try:
+        if len(doc) == 0:
+            return False
+        geometry = read_page_geometry(doc, 0, RuleSettings())
+        return geometry.images > 0 and not geometry.glyphs
     finally:
         doc.close()
 

@@ -202,9 +202,12 @@ def read_page(path: Path, doc: pdfium.PdfDocument, index: int, settings: PdfSett
     return content
 
 
-def read_pages(path: Path, doc: pdfium.PdfDocument, settings: PdfSettings) -> list[PageContent]:
-    """Each page opened once, read once, closed right after (bounded memory)."""
-    return [read_page(path, doc, i, settings) for i in range(len(doc))]
+def read_pages(path: Path, doc: pdfium.PdfDocument, settings: PdfSettings,
+               max_pages: int | None = None) -> list[PageContent]:
+    """Each page opened once, read once, closed right after (bounded memory); only
+    the first ``max_pages`` when given."""
+    n = len(doc) if max_pages is None else min(len(doc), max_pages)
+    return [read_page(path, doc, i, settings) for i in range(n)]
 
 
 # ---- pages → blocks ---------------------------------------------------------------------------
@@ -318,14 +321,18 @@ def pages_to_notes(pages: list[PageContent]) -> list[ReaderNote]:
 
 
 def read_pdf(path: Path, sha256: str | None = None, source_url: str | None = None,
-             settings: PdfSettings | None = None) -> Document:
-    """Read a born-digital PDF into the layout IR; bad files raise ``BadInput``."""
+             settings: PdfSettings | None = None, max_pages: int | None = None) -> Document:
+    """Read a born-digital PDF into the layout IR; bad files raise ``BadInput``.
+
+    ``max_pages`` reads (and OCRs) only the first pages: enough to tell what a
+    scan is before the whole of it is OCR'd (``flows.pipeline.read_classified``);
+    ``Document.pages`` still counts every page of the file."""
     path = Path(path)
     settings = settings or PdfSettings()
     check_bytes(path, settings)
     doc = open_pdfium(path)
     try:
-        pages = read_pages(path, doc, settings)
+        pages = read_pages(path, doc, settings, max_pages)
         n_pages = len(doc)
     except BadInput:
         raise

@@ -6,6 +6,8 @@ Each module exposes one entry point with the same shape::
     recognize_performance(doc: Document, info: DocumentInfo) -> Extraction
     recognize_statements(doc: Document, info: DocumentInfo) -> Extraction
 
-and ``recognize_document_info(doc) -> DocumentInfo`` (organization, region,
-fiscal year, kind) runs first. The pipeline merges their Extractions.
+``classify_document(doc) -> Classification`` (classify.py: what the file is, or
+why it is no disclosure) runs before all of them, then
+``recognize_document_info(doc) -> DocumentInfo`` (organization, scope, region,
+fiscal year, kind). The pipeline merges their Extractions.
 """

@@ -17,7 +17,9 @@ from disclosures.db.engine import get_engine, migrate
 from disclosures.model.layout import Document, Provenance
 from disclosures.model.records import (
     BudgetLine,
+    Classification,
     DocumentInfo,
+    Evidence,
     Extraction,
     Fact,
     Finding,
@@ -113,11 +115,14 @@ def make_extraction() -> Extraction:
         Finding("placeholder", "warning", "授予小微企业合同金额**万元", evidence=[para(52, "**万元", 20)]),
     ]
     info = DocumentInfo(organization="泸州市委政法委", region="泸州市", fiscal_year=2024,
-                        kind="final_accounts",
+                        kind="final_accounts", scope="部门",
                         provenance={"organization": para(0, "泸州市委政法委"),
-                                    "fiscal_year": para(0, "2024", 7)})
+                                    "fiscal_year": para(0, "2024", 7),
+                                    "scope": para(1, "部门", 6)})
+    classification = Classification("final_accounts", 0.95, [Evidence("title.final", "final_accounts",
+                                                                     para(1, "2024年度部门决算", 2))])
     return Extraction(info=info, facts=facts, budget_lines=[item, klass, unresolved],
-                      projects=[project], findings=findings)
+                      projects=[project], findings=findings, classification=classification)
 
 
 class Samples:

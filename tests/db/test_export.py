@@ -33,6 +33,8 @@ def test_round_trip_validates_against_the_schema(exported):
         "sha256": exported["document"]["sha256"], "file_name": "luzhou-zfw-2024-final-accounts.docx",
         "format": "docx", "source_url": None, "organization": "泸州市委政法委", "region": "泸州市",
         "fiscal_year": 2024, "kind": "final_accounts", "pages": None, "pipeline_version": "1.0.0",
+        # beyond the contract's required fields: the scope and the finer classification
+        "scope": "部门", "classification": "final_accounts",
     }
 
 

@@ -53,7 +53,8 @@ def test_extract_stores_each_member_linked_to_the_bundle(workdir):
 
     assert result.exit_code == 0, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert errors == ["Error: 附件.zip!/说明.pdf: 说明.pdf: is not a PDF or DOCX (looks like HTML)"]
+    assert errors == [("Error: 附件.zip!/说明.pdf: 说明.pdf: not a budget disclosure: a web page (HTML), "
+                       "not a document: no disclosure title, figures or tables")]
     assert result.stderr.count("loaded luzhou-zfw-2024-final-accounts.") == 2
     sha = sha256_of(bundle)
     assert stored_documents(workdir / "disclosures.db") == [
@@ -83,7 +84,8 @@ def test_a_bundle_of_only_bad_files_exits_2(workdir):
 
     assert result.exit_code == 2
     assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == [
-        "Error: b.zip!/a.pdf: a.pdf: is not a PDF or DOCX (looks like HTML)",
+        ("Error: b.zip!/a.pdf: a.pdf: not a budget disclosure: a web page (HTML), not a document: "
+         "no disclosure title, figures or tables"),
         "Error: b.zip!/b.docx: b.docx: empty file (0 bytes)",
     ]
     assert not (workdir / "raw").exists()

@@ -44,6 +44,12 @@ def both(tmp_path_factory):
     return extract(digital), extract(SCANNED)
 
 
+def test_ocr_pages_are_classified_as_their_digital_text(both):
+    """The 决算's narrative pages and a 绩效自评表: a final account, scanned or not."""
+    (_, digital), (_, scanned) = both
+    assert digital.classification.kind == scanned.classification.kind == "final_accounts"
+
+
 def fact_keys(extraction) -> set:
     return {(f.key, f.value, f.unit) for f in extraction.facts}
 
