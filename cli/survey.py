@@ -97,14 +97,14 @@ def print_survey(result) -> None:
             by_kind.add_row(kind, str(n))
         out.print(by_kind)
     for item in result.not_disclosures:
-        out.print(f"not a disclosure: {item.name}: {item.not_a_disclosure}", markup=False, highlight=False,
+        reason, detail = item.not_a_disclosure or ("", "")
+        out.print(f"not a disclosure ({reason}): {item.name}: {detail}", markup=False, highlight=False,
                   soft_wrap=True)
     for item in result.failed:
         out.print(f"failed: {item.name}: {item.error}", markup=False, highlight=False, soft_wrap=True)
-    out.print(f"{len(result.done)} documents, {len(result.not_disclosures)} not disclosures, "
-              f"{result.pages} pages, {len(result.failed)} failed in "
+    out.print(f"{len(result.done)} documents, {result.pages} pages, {len(result.failed)} failed in "
               f"{result.seconds:.1f} s with {result.workers} workers: "
-              f"{result.pages_per_second():.1f} pages/s", highlight=False)
+              f"{result.pages_per_second():.1f} pages/s", highlight=False, soft_wrap=True)
 
 
 COMMANDS = {"survey": survey}

@@ -65,8 +65,8 @@ CHANGELOG: dict[int, str] = {
     1: "First public views: v_documents, v_facts, v_budget_lines, v_projects, v_indicators, "
        "v_findings, v_provenance.",
     2: "v_indicators: target and actual as numbers (target_comparator, target_value, target_unit, "
-       "actual_comparator, actual_value, actual_unit) and met; v_projects: scope (project or "
-       "department); source may be performance_targets (绩效目标表).",
+       "actual_comparator, actual_value, actual_unit) and met; v_projects: project_scope (project "
+       "or department); source may be performance_targets (绩效目标表).",
     3: "Every view: scope (本级/汇总/部门/单位) after organization; v_documents: classification "
        "(the finer kind: performance_targets, performance_self_evaluation, …). Migration "
        "0007_document_scope.",
@@ -284,9 +284,9 @@ V_PROJECTS = View(
         Column("source", "r.source",
                "self_evaluation (绩效自评表), performance_targets (绩效目标表) or evaluation_report.",
                "来源：绩效自评表、绩效目标表或绩效评价报告"),
-        Column("scope", "r.scope",
+        Column("project_scope", "r.scope",
                "project (a 项目 or 专项) or department (部门整体: the unit's whole spending); NULL for "
-               "rows stored before views version 2.",
+               "rows stored before views version 2. (``scope`` is the document's: 本级/汇总/….)",
                "范围：项目（含专项）或部门整体", since=2),
         Column("code", "r.code", "Project code when printed, e.g. 51050021Y000000024280.",
                "项目编码"),

@@ -40,8 +40,9 @@ class Surveyed:
     name: str  # relative to the surveyed folder
     outcome: Outcome | None = None
     error: str | None = None
-    # classified as no budget disclosure (a notice, a form, a web page): not a failure
-    not_a_disclosure: str | None = None
+    # classified as no budget disclosure (a notice, a form, a web page): not a
+    # failure; (reason, detail) of ``NotADisclosure``
+    not_a_disclosure: tuple[str, str] | None = None
 
 
 @dataclass
@@ -156,7 +157,7 @@ def store_one(future: Future, path: Path, directory: Path, db: str | None) -> Su
         started, t0, doc, extraction = future.result()
         stored = store(doc, extraction, db, started, path)
     except NotADisclosure as exc:  # classified, and moved on from
-        return Surveyed(name, not_a_disclosure=f"{exc.reason}: {exc.detail}" if exc.detail else exc.reason)
+        return Surveyed(name, not_a_disclosure=(exc.reason, exc.detail))
     except DisclosuresError as exc:
         return Surveyed(name, error=str(exc))
     return Surveyed(name, outcome=outcome(doc, extraction, stored, time.perf_counter() - t0))

@@ -58,7 +58,7 @@ def test_views_give_numbers_and_met_as_1_or_0(samples, engine):
         rows = conn.execute(text(
             "SELECT name, target_comparator, target_value, target_unit, actual_value, met "
             "FROM v_indicators ORDER BY indicator_id")).all()
-        scope = conn.execute(text("SELECT scope FROM v_projects")).scalar_one()
+        scope = conn.execute(text("SELECT project_scope FROM v_projects")).scalar_one()
     assert [(r[0], r[1], D(str(r[2])) if r[2] is not None else None, r[3], r[5]) for r in rows] == [
         ("科目调整次数", "<=", D(2), "次", 0), ("预算编制准确率", ">=", D(95), "%", 1),
         ("服务对象满意度", None, None, None, 1)]

@@ -61,6 +61,6 @@ def test_a_crawl_folder_is_evaluated_and_hold_out_files_stay_private(tmp_path):
     assert set(report["cities"]) == {"001_dev"}
     dev, held = report["groups"]["dev"], report["groups"]["holdout"]
     assert (dev["files"], held["files"]) == (2, 1)
-    assert any("looks like HTML" in reason for reason in dev["failure_reasons"])
+    assert any("not a budget disclosure" in reason for reason in dev["failure_reasons"])  # classified
     html = next(d for d in report["documents"] if d["file"].endswith("栏目页.pdf"))
     assert html["score"]["failed"] and html["format"] == "html"
