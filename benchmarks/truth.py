@@ -5,7 +5,8 @@ value read by eye on its rendered pages:
 
 - ``file``: the document, relative to the repository (``fixtures/real/…``);
   ``source``: its path in the city crawl; ``sha256``;
-- ``metadata``: organization as printed, scope (本级/汇总/部门/单位, or null),
+- ``metadata``: organization as printed, scope (本级/汇总/部门/单位: 部门 for a 部门预算/决算
+  whose cover names no narrower scope, or null),
   region, fiscal_year, kind;
 - ``printed_codes``: every function-classification code the document prints
   in a coded subject row (the generic counter's list, corrected by hand on
@@ -183,7 +184,8 @@ def score(truth: Truth, extraction, kind: str | None = None) -> Score:
     """Compare ``extraction`` (a ``model.records.Extraction``) with ``truth``. ``kind``
     overrides ``extraction.info.kind`` (a classifier's verdict, where there is one)."""
     result = Score(truth)
-    score_metadata(result, extraction.info, kind)
+    classified = getattr(extraction, "classification", None)
+    score_metadata(result, extraction.info, kind or (classified.kind if classified is not None else None))
     score_lines(result, extraction.budget_lines)
     score_facts(result, extraction.facts)
     return result

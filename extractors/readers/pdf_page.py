@@ -75,6 +75,7 @@ def read_glyphs(textpage: pdfium.PdfTextPage, number: int, place: Placement) -> 
     handle = textpage.raw
     rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     glyphs: list[Glyph] = []
+    clips: dict[int, tuple[float, float, float, float] | None] = {}
     pending_high: int | None = None
     for i in range(raw.FPDFText_CountChars(handle)):
         if raw.FPDFText_IsGenerated(handle, i) == 1:
@@ -91,9 +92,45 @@ def read_glyphs(textpage: pdfium.PdfTextPage, number: int, place: Placement) -> 
             continue
         if not raw.FPDFText_GetLooseCharBox(handle, i, rect):
             continue
+        if clipped_away(handle, i, rect, clips):
+            continue
         x0, top, x1, bottom = place.box(rect.left, rect.bottom, rect.right, rect.top)
         glyphs.append(Glyph(text, x0, top, x1, bottom, font_size(handle, i, matrix) or bottom - top, number))
     return glyphs
+
+
+def clip_box(obj) -> tuple[float, float, float, float] | None:
+    """The bounding box (PDF user space) of a page object's clipping path, or None."""
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    xs, ys = [], []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(raw.FPDFClipPath_CountPaths(clip)):
+        for j in range(raw.FPDFClipPath_CountPathSegments(clip, i)):
+            segment = raw.FPDFClipPath_GetPathSegment(clip, i, j)
+            if segment and raw.FPDFPathSegment_GetPoint(segment, x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def clipped_away(handle, index: int, rect, clips: dict, slack: float = 0.5) -> bool:
+    """A character its text object's clipping path hides: spreadsheet exports draw a
+    cell's whole text and clip it to the cell (西安 2019 部门综合预算公开报表 p.3:
+    ``部门预算支出经济分类科目`` runs into the next column, where only ``出经济分类…``
+    shows). ``clips`` caches each object's clip box."""
+    obj = raw.FPDFText_GetTextObject(handle, index)
+    if not obj:
+        return False
+    key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+    if key not in clips:
+        clips[key] = clip_box(obj)
+    box = clips[key]
+    if box is None:
+        return False
+    cx, cy = (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2
+    return not (box[0] - slack <= cx <= box[2] + slack and box[1] - slack <= cy <= box[3] + slack)
 
 
 def drop_overprints(glyphs: list[Glyph], settings: RuleSettings) -> list[Glyph]:

@@ -153,7 +153,7 @@ FACT_RULES: tuple[FactRule, ...] = (
             (r"^(收入)?(总计|合计)$", ANY, "income_expenditure_total"),
             # 西安 部门综合预算收支总表's economic panel: 人员经费和公用经费支出 is the
             # basic expenditure, 专项业务经费支出 the project expenditure
-            (r"^(基本支出|人员经费和公用经费支出)$", ANY, "expenditure.basic"),
+            (r"^(基本支出|人员经费和公用经费支?出?)$", ANY, "expenditure.basic"),
             (r"^(项目支出|专项业务经费支出)$", ANY, "expenditure.project")),
     *_rules("summary_appropriation", *INCOME_ROWS,
             (r"^(收入)?(总计|合计)$", ANY, "appropriation_total")),
@@ -196,9 +196,10 @@ FACT_RULES: tuple[FactRule, ...] = (
     *_rules("three_public",
             (TOTAL_ROW, r"三公[^/]*/(合计|小计)$", "three_public.total"),
             (TOTAL_ROW, r"因公出国[^/]*$", "three_public.overseas"),
-            (TOTAL_ROW, r"公务用车购置及运行(维护)?费(/(小计|合计))?$", "three_public.vehicle"),
-            (TOTAL_ROW, r"购置费$", "three_public.vehicle_purchase"),
-            (TOTAL_ROW, r"运行(维护)?费$", "three_public.vehicle_operation"),
+            # 西安 2019 公开报表 p.32 prints 购置经费 and clips 公务用车 headers to 务用车…维护
+            (TOTAL_ROW, r"用车购置及运行(维护)?费?(/(小计|合计))?$", "three_public.vehicle"),
+            (TOTAL_ROW, r"购置(经)?费$", "three_public.vehicle_purchase"),
+            (TOTAL_ROW, r"运行(维护)?费?$", "three_public.vehicle_operation"),
             (TOTAL_ROW, r"公务接待费$", "three_public.reception"),
             (TOTAL_ROW, r"机关运行经费[^/]*$", "operating_cost")),
 )
