@@ -42,11 +42,11 @@ def identity_finding(st: StatementTable, identity: Identity, down_a_column: bool
                         computed=identity.computed, page=identity.stated.cell.page)
 
 
-def line_key(line: BudgetLine) -> tuple[str, str, str, str]:
-    """The same subject, fund, measure and component: 类 lines by name (总表s print
-    them without codes), 款/项 lines by code."""
+def line_key(line: BudgetLine) -> tuple[str, str, str, str, str | None]:
+    """The same subject, fund, measure, component and budget unit: 类 lines by name
+    (总表s print them without codes), 款/项 lines by code."""
     subject = line.code_raw if line.code_raw and len(line.code_raw) > 3 else line.subject_raw
-    return subject, line.fund, line.measure, line.component
+    return subject, line.fund, line.measure, line.component, line.budget_unit
 
 
 def table_of(locator: str) -> str:
@@ -54,7 +54,7 @@ def table_of(locator: str) -> str:
 
 
 def check_cross_table(lines: list[BudgetLine]) -> list[Finding]:
-    first: dict[tuple[str, str, str, str], BudgetLine] = {}
+    first: dict[tuple[str, str, str, str, str | None], BudgetLine] = {}
     findings: list[Finding] = []
     for line in lines:
         if line.statement is None:
